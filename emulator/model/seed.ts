@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+/**
+ * The seed / state-file format of the emulator (`--seed FILE`, `--state FILE`, `GET /__emulator/state`).
+ * The field names are a contract (issue #2); optional fields are extensions.
+ */
+export const AccessKeySeed = z.object({
+  accessKeyId: z.string().min(1),
+  accessKeySecret: z.string().min(1),
+  /** The Quick BI user this key acts as (the API caller). Optional: defaults to the organization owner. */
+  userId: z.string().optional(),
+});
+
+export const UserSeed = z.object({
+  userId: z.string().min(1),
+  accountId: z.string().optional(),
+  accountName: z.string().optional(),
+  nickName: z.string().min(1),
+  /** 1 developer, 2 visitor (viewer), 3 analyst. */
+  userType: z.number().int().min(1).max(3),
+  roleIds: z.array(z.number().int()).default([111111113]),
+  isDeleted: z.boolean().optional(),
+});
+
+export const WorkspaceSeed = z.object({
+  workspaceId: z.string().min(1),
+  workspaceName: z.string().min(1),
+  workspaceDescription: z.string().optional(),
+  ownerUserId: z.string().min(1),
+});
+
+export const WorkspaceMemberSeed = z.object({
+  workspaceId: z.string().min(1),
+  userId: z.string().min(1),
+  roleId: z.number().int(),
+  /** Extra roles (custom workspace roles) held besides `roleId`. */
+  roleIds: z.array(z.number().int()).optional(),
+});
+
+export const UserGroupSeed = z.object({
+  userGroupId: z.string().min(1),
+  userGroupName: z.string().min(1),
+  parentUserGroupId: z.string().default("-1"),
+  userGroupDescription: z.string().optional(),
+});
+
+export const UserGroupMemberSeed = z.object({
+  userGroupId: z.string().min(1),
+  userId: z.string().min(1),
+});
+
+export const RoleSeed = z.object({
+  roleId: z.number().int(),
+  roleName: z.string().min(1),
+  /** For workspace roles: the custom role is usable by analysts (no admin/develop permissions). */
+  analystAllowed: z.boolean().optional(),
+});
+
+export const SeedSchema = z.object({
+  organization: z
+    .object({ organizationId: z.string().optional(), ownerUserId: z.string().optional() })
+    .optional(),
+  accessKeys: z.array(AccessKeySeed).default([]),
+  users: z.array(UserSeed).default([]),
+  workspaces: z.array(WorkspaceSeed).default([]),
+  workspaceMembers: z.array(WorkspaceMemberSeed).default([]),
+  userGroups: z.array(UserGroupSeed).default([]),
+  userGroupMembers: z.array(UserGroupMemberSeed).default([]),
+  /** Custom organization roles (the presets 111111111/2/3 always exist). */
+  organizationRoles: z.array(RoleSeed).optional(),
+  /** Custom workspace roles (the presets 25/26/27/30 always exist). */
+  workspaceRoles: z.array(RoleSeed).optional(),
+});
+
+export type Seed = z.infer<typeof SeedSchema>;
+export type SeedInput = z.input<typeof SeedSchema>;
