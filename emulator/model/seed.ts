@@ -20,6 +20,11 @@ export const UserSeed = z.object({
   userType: z.number().int().min(1).max(3),
   roleIds: z.array(z.number().int()).default([111111113]),
   isDeleted: z.boolean().optional(),
+  /** Extension: returned by QueryUserInfoBy* when set. */
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  /** Extension: ms epoch of JoinedDate (defaults to load time). */
+  joinedDate: z.number().int().optional(),
 });
 
 export const WorkspaceSeed = z.object({
@@ -27,6 +32,12 @@ export const WorkspaceSeed = z.object({
   workspaceName: z.string().min(1),
   workspaceDescription: z.string().optional(),
   ownerUserId: z.string().min(1),
+  /** Extension: workspace switches reported by QueryOrganizationWorkspaceList (default true). */
+  allowShare: z.boolean().optional(),
+  allowPublish: z.boolean().optional(),
+  /** Extension: ms epoch timestamps (default: load time). */
+  createTime: z.number().int().optional(),
+  modifiedTime: z.number().int().optional(),
 });
 
 export const WorkspaceMemberSeed = z.object({
@@ -35,6 +46,11 @@ export const WorkspaceMemberSeed = z.object({
   roleId: z.number().int(),
   /** Extra roles (custom workspace roles) held besides `roleId`. */
   roleIds: z.array(z.number().int()).optional(),
+  /**
+   * Extension: how many works (reports, dashboards) the member owns in this workspace. They move to the workspace
+   * owner when the member leaves, or to the `TransferUserId` successor on DeleteUser, which makes transfers observable.
+   */
+  works: z.number().int().min(0).optional(),
 });
 
 export const UserGroupSeed = z.object({
@@ -42,6 +58,11 @@ export const UserGroupSeed = z.object({
   userGroupName: z.string().min(1),
   parentUserGroupId: z.string().default("-1"),
   userGroupDescription: z.string().optional(),
+  /** Extension: who created / last modified the group, and when (ms epoch). */
+  createUserId: z.string().optional(),
+  modifyUserId: z.string().optional(),
+  createTime: z.number().int().optional(),
+  modifiedTime: z.number().int().optional(),
 });
 
 export const UserGroupMemberSeed = z.object({
@@ -58,7 +79,28 @@ export const RoleSeed = z.object({
 
 export const SeedSchema = z.object({
   organization: z
-    .object({ organizationId: z.string().optional(), ownerUserId: z.string().optional() })
+    .object({
+      organizationId: z.string().optional(),
+      ownerUserId: z.string().optional(),
+      /** Extension: seat limits (`Organization.*.ReachedTheUpperLimit`, `Instance.Over.MaxLicense`,
+       *  `CreateWorkspace.Exceeds.Limits`). Absent = unlimited. Inactive (IsDeleted) users take no seat. */
+      limits: z
+        .object({
+          developers: z.number().int().min(0).optional(),
+          viewers: z.number().int().min(0).optional(),
+          analysts: z.number().int().min(0).optional(),
+          users: z.number().int().min(0).optional(),
+          workspaces: z.number().int().min(0).optional(),
+        })
+        .optional(),
+      /** Extension: enforce `OrganizationDeveloper.CanNotChangeTo.AnalystOrViewer` (off by default: its real trigger is
+       *  unknown and Terraform's acceptance test changes Developer -> Analyst). */
+      lockDeveloperType: z.boolean().optional(),
+      /** Extension: seed of the id generator, so new UserIds / workspace / group ids are reproducible, and how many
+       *  draws were already taken from it (kept in saved state so a reload continues the same sequence). */
+      randomSeed: z.number().int().optional(),
+      randomDraws: z.number().int().min(0).optional(),
+    })
     .optional(),
   accessKeys: z.array(AccessKeySeed).default([]),
   users: z.array(UserSeed).default([]),

@@ -1,0 +1,14 @@
+// Public API of the offline engine driver. It plays the Pulumi engine's part (the CLI cannot be installed here):
+// - ProviderHost (host.ts) spawns @pulumi/pulumi's real dynamic-provider host and speaks its gRPC protocol;
+// - createWorkspace (workspace.ts) builds a user-like project dir (node_modules/pulumi-quickbi → this repo) to run it in;
+// - runProgram (program.ts) runs a Pulumi program against a recording resource monitor;
+// - Engine (engine.ts) does preview / up / refresh / destroy in the engine's order with a JSON state file.
+// It is NOT Pulumi: no plugins, no stack references, no import. See docs/engine.md.
+export * from "./host";
+export * from "./workspace";
+export * from "./program";
+export * from "./engine";
+export * from "./report";
+export * from "./state";
+export * from "./secrets";
+export { inReverseDependencyOrder } from "./order";

@@ -1,0 +1,72 @@
+// The engine's JSON state file (a checkpoint, in Pulumi's words). Written atomically (temp file + rename) after every
+// completed step, so a host or engine that dies mid-apply loses nothing that completed.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+
+const PropertyMapSchema = z.record(z.unknown());
+
+export const ResourceStateSchema = z.object({
+    urn: z.string(),
+    type: z.string(),
+    name: z.string(),
+    custom: z.boolean(),
+    parent: z.string().default(""),
+    /** "" for components. */
+    id: z.string(),
+    /** Checked inputs (including `__provider`); secret values sealed. */
+    inputs: PropertyMapSchema,
+    /** Outputs as the provider returned them (including `__provider`); secret values sealed. */
+    outputs: PropertyMapSchema,
+    dependencies: z.array(z.string()),
+    /** Set when the provider reported ErrorResourceInitFailed: the object exists but is not finished. */
+    initErrors: z.array(z.string()).optional(),
+    deleteBeforeReplace: z.boolean().optional(),
+    additionalSecretOutputs: z.array(z.string()).optional(),
+    /** The old copy of a create-before-delete replacement, still to be deleted. */
+    delete: z.boolean().optional(),
+});
+export type ResourceState = z.infer<typeof ResourceStateSchema>;
+
+export const PendingOperationSchema = z.object({
+    urn: z.string(),
+    type: z.string(),
+    op: z.enum(["create", "update", "delete"]),
+    id: z.string().optional(),
+    startedAt: z.string(),
+});
+export type PendingOperation = z.infer<typeof PendingOperationSchema>;
+
+export const StateSchema = z.object({
+    version: z.literal(1),
+    /** Salt of the secrets key (see secrets.ts). */
+    secretsSalt: z.string(),
+    resources: z.array(ResourceStateSchema),
+    /** Stack outputs; secret values sealed. */
+    outputs: PropertyMapSchema,
+    /** Provider calls that had started but not finished when the state was last written. */
+    pendingOperations: z.array(PendingOperationSchema).default([]),
+});
+export type State = z.infer<typeof StateSchema>;
+
+export function emptyState(secretsSalt: string): State {
+    return { version: 1, secretsSalt, resources: [], outputs: {}, pendingOperations: [] };
+}
+
+export function loadState(file: string): State | undefined {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw e;
+    }
+    return StateSchema.parse(JSON.parse(text));
+}
+
+let tmpSeq = 0;
+export function saveState(file: string, state: State): void {
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${tmpSeq++}.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+    fs.renameSync(tmp, file);
+}

@@ -1,0 +1,36 @@
+/** What WorkspaceMembership and GroupMembership share: the single/list forms and their resource IDs. */
+import type { CheckFailure } from "./checkFields";
+import { setMembershipId, singleMembershipId } from "./ids";
+
+export interface MemberForm {
+  readonly userId?: string | null;
+  readonly userIds?: readonly string[] | null;
+}
+
+/** The users a membership declares, in the program's order, without duplicates. */
+export function declaredUsers(m: MemberForm): string[] {
+  if (m.userId) return [m.userId];
+  return [...new Set(m.userIds ?? [])];
+}
+
+export function membershipId(parentId: string, m: MemberForm): string {
+  return m.userId ? singleMembershipId(parentId, m.userId) : setMembershipId(parentId, declaredUsers(m));
+}
+
+/** Exactly one of userId / userIds (either may be unknown during preview, which counts as set). */
+export function memberFormChecks(present: ReadonlySet<string>): CheckFailure[] {
+  const single = present.has("userId");
+  const list = present.has("userIds");
+  if (single && list) {
+    return [
+      {
+        property: "userIds",
+        reason: "set either userId (one user) or userIds (a list), not both; put the single user into userIds or drop userIds",
+      },
+    ];
+  }
+  if (!single && !list) {
+    return [{ property: "userIds", reason: "set userId (one Quick BI user id) or userIds (a list of them)" }];
+  }
+  return [];
+}

@@ -1,0 +1,198 @@
+/**
+ * QuickBIUser: an organization user (AddUser / UpdateUser / DeleteUser). The resource ID is the Quick BI UserId.
+ * The account (accountId / accountName) is the natural key and cannot be changed by UpdateUser, so changing it
+ * replaces the user, deleting first; nickName, userType and roleIds are updated in place.
+ */
+import { userTypeFromCode, userTypeToCode, type UserTypeName } from "../api/roles";
+import type { OrgUser, UserPatch } from "../service";
+import { accountNameMatches } from "../service/users";
+import { checkFields, type CheckFailure } from "./checkFields";
+import { AdoptRequiredError, GoneError, InvalidPropertiesError } from "./errors";
+import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler, type ServicesProvider } from "./handler";
+import {
+  ORG_ROLE_NAMES,
+  UserInputsSchema,
+  UserOutputsSchema,
+  userShape,
+  type UserInputs,
+  type UserOutputs,
+} from "./userSchema";
+
+const RESOURCE = "QuickBIUser";
+const PRIVILEGED_ORG_ROLES: ReadonlySet<number> = new Set([ORG_ROLE_NAMES.orgAdmin, ORG_ROLE_NAMES.permissionAdmin]);
+const PRESET_ORG_ROLES: ReadonlySet<number> = new Set(Object.values(ORG_ROLE_NAMES));
+
+/** Rules that involve more than one field and are visible in the inputs alone. */
+export function userCrossChecks(fc: ReturnType<typeof checkFields<typeof userShape>>): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  const v = fc.values;
+  const accountKnown = !fc.unknown.has("accountId") && !fc.unknown.has("accountName");
+  if (accountKnown && !fc.present.has("accountId") && !fc.present.has("accountName")) {
+    out.push({
+      property: "accountId",
+      reason: "set accountId (the Alibaba Cloud account UID) or accountName (the account name; RAM users as master:sub); Quick BI needs one to bind the user",
+    });
+  }
+  if (v.userType === "visitor" && v.roleIds !== undefined) {
+    v.roleIds.forEach((id, i) => {
+      if (PRIVILEGED_ORG_ROLES.has(id)) {
+        out.push({
+          property: `roleIds[${i}]`,
+          reason: `a visitor cannot hold organization role ${id} (organization or permission admin; Quick BI refuses with OrgAdminOrPermissionAdmin.CannotChangeTo.Viewer); use userType developer or analyst, or drop the role`,
+        });
+      } else if (!PRESET_ORG_ROLES.has(id)) {
+        out.push({
+          property: `roleIds[${i}]`,
+          reason: `a visitor cannot hold the custom organization role ${id} (Quick BI refuses with Viewer.CannotHave.CustomRole); use userType developer or analyst, or drop the role`,
+        });
+      }
+    });
+  }
+  return out;
+}
+
+function userTypeName(code: number, fallback?: UserTypeName): UserTypeName {
+  const name = userTypeFromCode(code) ?? fallback;
+  if (name === undefined) {
+    throw new InvalidPropertiesError(RESOURCE, [`Quick BI reported an undocumented UserType ${code}`]);
+  }
+  return name;
+}
+
+function outputsOf(u: OrgUser, declared: { accountId?: string | null; accountName?: string | null; userType?: UserTypeName; transferWorksTo?: string | null }): Record<string, unknown> {
+  return compact({
+    userId: u.userId,
+    // Quick BI may omit AccountId (until the first login); keep what was declared then.
+    accountId: u.accountId ?? declared.accountId ?? undefined,
+    // Quick BI shows a RAM account as its sub-account part; keep the declared spelling when it names the same account.
+    accountName:
+      declared.accountName && accountNameMatches(declared.accountName, u.accountName ?? undefined)
+        ? declared.accountName
+        : (u.accountName ?? declared.accountName ?? undefined),
+    nickName: u.nickName,
+    userType: userTypeName(u.userType, declared.userType),
+    roleIds: [...u.roleIds],
+    transferWorksTo: declared.transferWorksTo ?? undefined,
+  });
+}
+
+/** The UpdateUser fields that differ between what Quick BI holds and what the program wants. */
+function patchFor(current: OrgUser, want: UserInputs): UserPatch | undefined {
+  const patch: { nickName?: string; userType?: ReturnType<typeof userTypeToCode>; roleIds?: number[] } = {};
+  if (current.nickName !== want.nickName) patch.nickName = want.nickName;
+  const wantType = userTypeToCode(want.userType);
+  if (current.userType !== wantType) patch.userType = wantType;
+  if (want.roleIds !== undefined && !sameSet(current.roleIds, want.roleIds)) patch.roleIds = [...new Set(want.roleIds)];
+  return Object.keys(patch).length > 0 ? patch : undefined;
+}
+
+function describe(u: OrgUser): string {
+  const account = u.accountName ?? u.accountId ?? "?";
+  return `user ${u.userId} (account ${JSON.stringify(account)}, nickName ${JSON.stringify(u.nickName)})`;
+}
+
+export function createUserHandler(services: ServicesProvider): Handler {
+  async function converge(userId: string, current: OrgUser, want: UserInputs): Promise<OrgUser> {
+    const patch = patchFor(current, want);
+    if (patch === undefined) return current;
+    await services().users.update(userId, patch);
+    return (await services().users.get(userId)) ?? { ...current, ...patch, roleIds: patch.roleIds ?? current.roleIds };
+  }
+
+  return {
+    async check(_olds, news) {
+      return checkResult(userShape, news, userCrossChecks);
+    },
+
+    async diff(_id, olds, news) {
+      const o = UserOutputsSchema.safeParse(olds);
+      // State we cannot read: let update converge it rather than guess at a replace.
+      if (!o.success) return { changes: true };
+      const old = o.data;
+      const fc = checkFields(userShape, news);
+      const n = fc.values;
+      const replaces: string[] = [];
+      const updates: string[] = [];
+      for (const k of ["accountId", "accountName"] as const) if (fc.unknown.has(k)) replaces.push(k);
+      if (n.accountId !== undefined && old.accountId && n.accountId !== old.accountId) replaces.push("accountId");
+      if (n.accountName !== undefined && old.accountName && !accountNameMatches(n.accountName, old.accountName)) {
+        replaces.push("accountName");
+      }
+      for (const k of ["nickName", "userType", "roleIds", "transferWorksTo"] as const) if (fc.unknown.has(k)) updates.push(k);
+      if (n.nickName !== undefined && n.nickName !== old.nickName) updates.push("nickName");
+      if (n.userType !== undefined && n.userType !== old.userType) updates.push("userType");
+      if (n.roleIds !== undefined && !sameSet(n.roleIds, old.roleIds)) updates.push("roleIds");
+      // transferWorksTo changes nothing in Quick BI, but delete only sees outputs: a state-only update records it.
+      if (!fc.unknown.has("transferWorksTo") && (n.transferWorksTo ?? null) !== (old.transferWorksTo ?? null)) {
+        updates.push("transferWorksTo");
+      }
+      if (replaces.length > 0) return { changes: true, replaces: [...new Set(replaces)], deleteBeforeReplace: true };
+      return { changes: updates.length > 0 };
+    },
+
+    async create(inputs) {
+      const want = parseOrThrow(RESOURCE, "inputs", UserInputsSchema, inputs);
+      const svc = services().users;
+      const existing = await svc.findByAccount({ accountId: want.accountId, accountName: want.accountName });
+      if (existing !== undefined) {
+        if (!want.adopt) throw new AdoptRequiredError(RESOURCE, [describe(existing)]);
+        const adopted = await converge(existing.userId, existing, want);
+        return { id: adopted.userId, outs: outputsOf(adopted, want) };
+      }
+      let created: OrgUser;
+      try {
+        created = await svc.create({
+          accountId: want.accountId,
+          accountName: want.accountName,
+          nickName: want.nickName,
+          userType: userTypeToCode(want.userType),
+          roleIds: want.roleIds,
+        });
+      } catch (e) {
+        // The account exists but the lookup could not see it (e.g. a RAM name Quick BI stores differently).
+        if (e instanceof Error && (e as { code?: unknown }).code === "User.AlreadyIn.Organization" && !want.adopt) {
+          const account = want.accountName ?? want.accountId ?? "";
+          throw new AdoptRequiredError(RESOURCE, [`a user with account ${JSON.stringify(account)}`], e.message);
+        }
+        throw e;
+      }
+      return { id: created.userId, outs: outputsOf(created, want) };
+    },
+
+    async read(id, props) {
+      const old = UserOutputsSchema.partial().safeParse(props ?? {});
+      const prev: Partial<UserOutputs> = old.success ? old.data : {};
+      const current = await services().users.get(id);
+      if (current === undefined) return {};
+      const outs = outputsOf(current, {
+        accountId: prev.accountId,
+        accountName: prev.accountName,
+        userType: prev.userType,
+        transferWorksTo: prev.transferWorksTo,
+      });
+      // The account is the identity and cannot drift; the rest is reported as Quick BI holds it.
+      return readResult(id, props, outs, () => compact({
+        accountId: prev.accountId ?? undefined,
+        accountName: prev.accountName ?? undefined,
+        nickName: outs.nickName,
+        userType: outs.userType,
+        roleIds: outs.roleIds,
+        transferWorksTo: prev.transferWorksTo ?? undefined,
+      }));
+    },
+
+    async update(id, _olds, news) {
+      const want = parseOrThrow(RESOURCE, "inputs", UserInputsSchema, news);
+      const current = await services().users.get(id);
+      if (current === undefined) throw new GoneError(RESOURCE, `user ${id}`);
+      const after = await converge(id, current, want);
+      return { outs: outputsOf(after, want) };
+    },
+
+    async delete(id, props) {
+      const old = UserOutputsSchema.partial().safeParse(props ?? {});
+      const transferWorksTo = old.success ? (old.data.transferWorksTo ?? undefined) : undefined;
+      await services().users.remove(id, transferWorksTo);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { QuickBIUser, type QuickBIUserArgs, type OrganizationRole, type QuickBIUserType } from "./user";
+export { WorkspaceMembership, type WorkspaceMembershipArgs, type WorkspaceRole } from "./workspaceMembership";
+export { GroupMembership, type GroupMembershipArgs } from "./groupMembership";

@@ -1,0 +1,87 @@
+/**
+ * What the serialized shim loads inside the Pulumi provider host (`require("pulumi-quickbi/runtime")`). It holds the
+ * per-process state: the stack config handed to `configure`, the client (created on first use, so credentials are
+ * resolved at call time and never reach the serialized provider or state), the service layer and one handler per
+ * resource kind.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { CallOptions, Envelope, QueryParams, QuickBICaller } from "./api/call";
+import { createClient, type QuickBIClient } from "./api/client";
+import type { ConfigSource } from "./api/settings";
+import { createGroupMembershipHandler } from "./handlers/groupMembership";
+import type { Handler } from "./handlers/handler";
+import { createUserHandler } from "./handlers/user";
+import { createWorkspaceMembershipHandler } from "./handlers/workspaceMembership";
+import { isResourceKind, type ResourceKind } from "./resources/kinds";
+import { createServices, type Services } from "./service";
+
+/**
+ * A caller that builds the real client on its first request. Settings resolution is async (the credential chain may
+ * ask the network), while handlers and services are built synchronously.
+ */
+class LazyCaller implements QuickBICaller {
+  #client?: Promise<QuickBIClient>;
+  constructor(private readonly config: ConfigSource | undefined) {}
+
+  #get(): Promise<QuickBIClient> {
+    if (this.#client === undefined) {
+      const pending = createClient(this.config, process.env);
+      // A failed resolution (e.g. missing credentials) is not cached: the next call reports it afresh.
+      pending.catch(() => {
+        if (this.#client === pending) this.#client = undefined;
+      });
+      this.#client = pending;
+    }
+    return this.#client;
+  }
+
+  async call(action: string, params: QueryParams, options: CallOptions): Promise<unknown> {
+    return (await this.#get()).call(action, params, options);
+  }
+
+  async callEnvelope(action: string, params: QueryParams, options: CallOptions): Promise<Envelope> {
+    return (await this.#get()).callEnvelope(action, params, options);
+  }
+}
+
+let config: ConfigSource | undefined;
+let services: Services | undefined;
+const handlers = new Map<ResourceKind, Handler>();
+
+function currentServices(): Services {
+  services ??= createServices(new LazyCaller(config));
+  return services;
+}
+
+/**
+ * Called by the host once per distinct serialized provider (so once per resource kind), always with the same stack
+ * config. Only `get("quickbi:<key>")` is available on it.
+ */
+export function configure(req: pulumi.dynamic.ConfigureRequest): void {
+  const source = req.config;
+  config = { get: (key: string) => source.get(key) };
+  services = undefined;
+}
+
+export function handler(kind: string): Handler {
+  if (!isResourceKind(kind)) {
+    // A state written by a newer pulumi-quickbi than the one installed.
+    throw new Error(`pulumi-quickbi: unknown resource kind ${JSON.stringify(kind)}; upgrade the pulumi-quickbi package`);
+  }
+  let h = handlers.get(kind);
+  if (h === undefined) {
+    switch (kind) {
+      case "user":
+        h = createUserHandler(currentServices);
+        break;
+      case "workspaceMembership":
+        h = createWorkspaceMembershipHandler(currentServices);
+        break;
+      case "groupMembership":
+        h = createGroupMembershipHandler(currentServices);
+        break;
+    }
+    handlers.set(kind, h);
+  }
+  return h;
+}

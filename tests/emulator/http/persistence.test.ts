@@ -1,0 +1,87 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SeedSchema } from "../../../emulator";
+import { DEMO_ACCESS_KEY, defaultSeed, startTestEmulator } from "../helpers";
+
+describe("--state persistence", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "qbi-state-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const readState = (path: string) => SeedSchema.parse(JSON.parse(readFileSync(path, "utf8")) as unknown);
+
+  it("writes at start, after every write, and a restart resumes from it (secrets kept in the file)", async () => {
+    const statePath = join(dir, "state.json");
+    const first = await startTestEmulator(defaultSeed(), { statePath });
+    try {
+      expect(readState(statePath).users).toHaveLength(defaultSeed().users!.length);
+      const added = await first.client()<{ UserId: string }>("AddUser", {
+        NickName: "Persisted Person",
+        UserType: 1,
+        AccountId: "4000000000000001",
+      });
+      const onDisk = readState(statePath);
+      expect(onDisk.users.find((u) => u.userId === added.Result.UserId)?.nickName).toBe("Persisted Person");
+      expect(onDisk.accessKeys).toEqual([{ ...DEMO_ACCESS_KEY }]);
+    } finally {
+      await first.stop();
+    }
+
+    // The restart is given a different seed: the state file wins.
+    const second = await startTestEmulator({ users: [], accessKeys: [{ accessKeyId: "other", accessKeySecret: "x" }] }, { statePath });
+    try {
+      const body = await second.client(DEMO_ACCESS_KEY)<{ Data: Array<{ NickName: string }> }>("QueryUserList", {
+        Keyword: "Persisted",
+      });
+      expect(body.Result.Data.map((u) => u.NickName)).toEqual(["Persisted Person"]);
+    } finally {
+      await second.stop();
+    }
+    expect(readdirSync(dir)).toEqual(["state.json"]);
+  });
+
+  it("failed and read-only calls do not rewrite the file; reset does", async () => {
+    const statePath = join(dir, "state.json");
+    const emu = await startTestEmulator(defaultSeed(), { statePath });
+    try {
+      // Mark the file so a rewrite would be visible.
+      const marked = JSON.stringify({ ...readState(statePath), marker: true });
+      writeFileSync(statePath, marked);
+      const call = emu.client();
+      await call("QueryUserList");
+      await call("DeleteUser", { UserId: "not-a-user" }).catch(() => undefined);
+      expect(readFileSync(statePath, "utf8")).toBe(marked);
+      await call("AddUser", { NickName: "Changer", UserType: 3, AccountId: "4000000000000002" });
+      expect(readFileSync(statePath, "utf8")).not.toContain("marker");
+      emu.reset();
+      expect(readState(statePath).users.some((u) => u.nickName === "Changer")).toBe(false);
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it("a seed file path works as the seed", async () => {
+    const seedPath = join(dir, "seed.json");
+    writeFileSync(
+      seedPath,
+      JSON.stringify({
+        accessKeys: [{ accessKeyId: "LTAIfileKey", accessKeySecret: "file-secret" }],
+        users: [{ userId: "0123456789abcdef0123456789abcdef", nickName: "File Owner", userType: 1, roleIds: [111111111] }],
+        organization: { ownerUserId: "0123456789abcdef0123456789abcdef" },
+      }),
+    );
+    const { startEmulator } = await import("../../../emulator");
+    const emu = await startEmulator({ seed: seedPath });
+    try {
+      expect(emu.state().users.map((u) => u.nickName)).toEqual(["File Owner"]);
+      expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await emu.stop();
+    }
+  });
+});

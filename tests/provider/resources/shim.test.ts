@@ -1,0 +1,117 @@
+/**
+ * The serialized provider (`__provider`) of each resource, as a real program produces it: small, free of config and
+ * credentials, and its only dependency is the installed package's runtime, loaded at call time.
+ */
+import { runProgram } from "../../../engine/program";
+import { GroupMembership, QuickBIUser, WorkspaceMembership } from "pulumi-quickbi";
+
+const SECRET = "s3cr3t-AccessKeySecret-do-not-leak";
+const KEY_ID = "LTAI-shim-test-key-id";
+const ENDPOINT = "http://127.0.0.1:65000";
+
+let texts: Record<string, string>;
+let types: Record<string, string>;
+
+beforeAll(async () => {
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = SECRET;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = KEY_ID;
+  const run = await runProgram(
+    () => {
+      new QuickBIUser("ana", { accountName: "ana@example.com", nickName: "Ana", userType: "developer", roleIds: ["member"] });
+      new WorkspaceMembership("ws", { workspaceId: "ws-1", userIds: ["u1", "u2"], role: "viewer" });
+      new GroupMembership("grp", { userGroupId: "g-1", userId: "u1" });
+    },
+    { config: { "quickbi:endpoint": ENDPOINT, "quickbi:accessKeyId": KEY_ID, "quickbi:accessKeySecret": SECRET }, secretKeys: ["quickbi:accessKeySecret"] },
+  );
+  expect(run.errors).toEqual([]);
+  texts = {};
+  types = {};
+  for (const r of run.registrations.filter((x) => x.custom)) {
+    texts[r.name] = String(r.inputs.__provider);
+    types[r.name] = r.type;
+  }
+});
+
+afterAll(() => {
+  delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+});
+
+test("each resource registers with a descriptive type token", () => {
+  expect(types).toEqual({
+    ana: "pulumi-nodejs:dynamic/quickbi:QuickBIUser",
+    ws: "pulumi-nodejs:dynamic/quickbi:WorkspaceMembership",
+    grp: "pulumi-nodejs:dynamic/quickbi:GroupMembership",
+  });
+});
+
+test.each(["ana", "ws", "grp"])("%s: __provider is small and requires only pulumi-quickbi/runtime", (name) => {
+  const text = texts[name];
+  expect(text.length).toBeGreaterThan(100);
+  expect(text.length).toBeLessThan(4096);
+  const requires = [...text.matchAll(/require\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]);
+  expect(new Set(requires)).toEqual(new Set(["pulumi-quickbi/runtime"]));
+  // Nothing else is pulled in by value: no zod, no client, no SDK.
+  expect(text).not.toMatch(/zod|ZodType|openapi|OpenApi|QuickBIClient|Bottleneck/);
+});
+
+test.each(["ana", "ws", "grp"])("%s: __provider holds no config value or credential", (name) => {
+  const text = texts[name];
+  for (const needle of [SECRET, KEY_ID, ENDPOINT, "65000", "ana@example.com"]) expect(text).not.toContain(needle);
+});
+
+/** Evaluates the text the way the host does (module with exports.handler) with a stand-in for the runtime. */
+function load(text: string, runtime: unknown): Record<string, (...args: unknown[]) => Promise<unknown>> {
+  const mod = { exports: {} as { handler: () => Record<string, (...args: unknown[]) => Promise<unknown>> } };
+  const fakeRequire = (name: string): unknown => {
+    if (name === "pulumi-quickbi/runtime") return runtime;
+    throw new Error(`unexpected require(${name})`);
+  };
+  new Function("exports", "require", "module", text)(mod.exports, fakeRequire, mod);
+  return mod.exports.handler();
+}
+
+test.each([
+  ["ana", "user"],
+  ["ws", "workspaceMembership"],
+  ["grp", "groupMembership"],
+])("%s: every method delegates to runtime.handler(%j) at call time", async (name, kind) => {
+  const calls: string[] = [];
+  let loaded = 0;
+  const fakeHandler = new Proxy(
+    {},
+    { get: (_t, method: string) => async (...args: unknown[]) => (calls.push(`${method}:${JSON.stringify(args)}`), { method }) },
+  );
+  const runtime = {
+    configure: (req: { config: { get(k: string): string | undefined } }) => calls.push(`configure:${req.config.get("quickbi:endpoint")}`),
+    handler: (k: string) => {
+      loaded++;
+      calls.push(`handler:${k}`);
+      return fakeHandler;
+    },
+  };
+  const provider = load(texts[name], runtime);
+  expect(loaded).toBe(0); // nothing is resolved before a call
+  await provider.configure({ config: { get: (k: string) => (k === "quickbi:endpoint" ? "http://x" : undefined) } });
+  expect(await provider.check({ a: 1 }, { b: 2 })).toEqual({ method: "check" });
+  await provider.diff("id1", { o: 1 }, { n: 1 });
+  await provider.create({ c: 1 });
+  await provider.read("id1", { p: 1 });
+  await provider.update("id1", { o: 1 }, { n: 2 });
+  await provider.delete("id1", { p: 1 });
+  expect(calls).toEqual([
+    "configure:http://x",
+    `handler:${kind}`,
+    'check:[{"a":1},{"b":2}]',
+    `handler:${kind}`,
+    'diff:["id1",{"o":1},{"n":1}]',
+    `handler:${kind}`,
+    'create:[{"c":1}]',
+    `handler:${kind}`,
+    'read:["id1",{"p":1}]',
+    `handler:${kind}`,
+    'update:["id1",{"o":1},{"n":2}]',
+    `handler:${kind}`,
+    'delete:["id1",{"p":1}]',
+  ]);
+});
