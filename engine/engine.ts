@@ -8,7 +8,7 @@ import { InitFailedError, PropertyMap, ProviderHost, UNKNOWN } from "./host";
 import { ProgramFn, RegisterAnswer, Registration, runProgram } from "./program";
 import { countSteps, Operation, RunReport, Step, StepOp } from "./report";
 import { redact, SecretsCrypter } from "./secrets";
-import { emptyState, loadState, PendingOperation, ResourceState, saveState, State } from "./state";
+import { emptyState, loadState, PendingOperation, ResourceState, State, StateWriter } from "./state";
 import { inReverseDependencyOrder } from "./order";
 
 export interface EngineOptions {
@@ -79,15 +79,17 @@ class Run {
     /** Replace steps whose old copy is deleted at the end: a failure there is reported on the replace step. */
     readonly replacedSteps = new Map<ResourceState, Step>();
     private readonly limiter: Bottleneck | undefined;
+    private readonly writer: StateWriter;
 
     constructor(
         readonly operation: Operation,
         readonly host: ProviderHost,
         readonly state: State,
         readonly crypter: SecretsCrypter,
-        private readonly statePath: string,
+        statePath: string,
         parallel: number | "unbounded",
     ) {
+        this.writer = new StateWriter(statePath, () => this.state);
         this.limiter = parallel === "unbounded" ? undefined : new Bottleneck({ maxConcurrent: Math.max(1, parallel) });
     }
 
@@ -100,7 +102,12 @@ class Run {
     }
 
     persist(): void {
-        if (!this.dryRun) saveState(this.statePath, this.state);
+        if (!this.dryRun) this.writer.changed();
+    }
+
+    /** Writes now (end of an operation). */
+    flush(): void {
+        if (!this.dryRun) this.writer.flush();
     }
 
     live(urn: string): ResourceState | undefined {
@@ -219,6 +226,11 @@ export class Engine {
         } catch (e) {
             run.errors.push(errorMessage(e));
         } finally {
+            try {
+                run.flush();
+            } catch (e) {
+                run.errors.push(`writing the state file failed: ${errorMessage(e)}`);
+            }
             await host.settleLogs().catch(() => undefined);
             if (!host.alive && host.exit && run.errors.length > 0) {
                 run.warnings.push(`the provider host exited (code ${host.exit.code}, signal ${host.exit.signal})`);
@@ -351,6 +363,8 @@ export class Engine {
         };
         if (initErrors && initErrors.length > 0) entry.initErrors = initErrors;
         if (reg.options.deleteBeforeReplace !== undefined) entry.deleteBeforeReplace = reg.options.deleteBeforeReplace;
+        if (reg.options.protect) entry.protect = true;
+        if (reg.options.retainOnDelete) entry.retainOnDelete = true;
         if (reg.options.additionalSecretOutputs.length > 0) entry.additionalSecretOutputs = reg.options.additionalSecretOutputs;
         return entry;
     }
@@ -403,6 +417,9 @@ export class Engine {
         if (changes === "DIFF_SOME" && diff.replaces.length > 0) {
             const dbr = diff.deleteBeforeReplace || reg.options.deleteBeforeReplace === true;
             const detail = `${dbr ? "delete-before-replace" : "create-before-delete"}; replaces ${diff.replaces.join(", ")}`;
+            if (old.protect) {
+                throw new Error(`unable to replace resource "${reg.urn}" as it is currently marked for protection`);
+            }
             if (run.dryRun) {
                 run.step("replace", who, { detail });
                 return { outputs: {} };
@@ -489,8 +506,16 @@ export class Engine {
             (r) =>
                 run.limit(async () => {
                     const replaced = run.replacedSteps.get(r);
+                    if (r.protect && !r.delete) {
+                        throw new Error(`unable to delete resource "${r.urn}" as it is currently marked for protection`);
+                    }
                     if (run.dryRun) {
                         if (!replaced) run.step("delete", r);
+                        return;
+                    }
+                    if (r.retainOnDelete) {
+                        run.remove(r);
+                        if (!replaced) run.step("delete", r, { detail: "retained: dropped from state, not deleted" });
                         return;
                     }
                     const prior = run.open(r);

@@ -22,6 +22,10 @@ export const ResourceStateSchema = z.object({
     /** Set when the provider reported ErrorResourceInitFailed: the object exists but is not finished. */
     initErrors: z.array(z.string()).optional(),
     deleteBeforeReplace: z.boolean().optional(),
+    /** `protect`: the engine refuses to delete or replace it. */
+    protect: z.boolean().optional(),
+    /** `retainOnDelete`: dropped from state without a Delete call. */
+    retainOnDelete: z.boolean().optional(),
     additionalSecretOutputs: z.array(z.string()).optional(),
     /** The old copy of a create-before-delete replacement, still to be deleted. */
     delete: z.boolean().optional(),
@@ -67,6 +71,37 @@ export function loadState(file: string): State | undefined {
 let tmpSeq = 0;
 export function saveState(file: string, state: State): void {
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${tmpSeq++}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+    fs.writeFileSync(tmp, JSON.stringify(state));
     fs.renameSync(tmp, file);
+}
+
+/**
+ * Writes the state after changes, at most once per `intervalMs` (the last change always gets written): with hundreds
+ * of steps completing, rewriting the whole file for each one cost more than the steps. The engine process outlives
+ * the provider host, so a host that dies mid-apply loses nothing that completed; `flush()` writes at once (the
+ * engine calls it when an operation ends, however it ends).
+ */
+export class StateWriter {
+    private timer: NodeJS.Timeout | undefined;
+    private lastWrite = 0;
+    writes = 0;
+    constructor(
+        private readonly file: string,
+        private readonly snapshot: () => State,
+        private readonly intervalMs = 50,
+    ) {}
+
+    changed(): void {
+        if (this.timer) return;
+        const wait = Math.max(0, this.lastWrite + this.intervalMs - Date.now());
+        this.timer = setTimeout(() => this.flush(), wait);
+    }
+
+    flush(): void {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        saveState(this.file, this.snapshot());
+        this.lastWrite = Date.now();
+        this.writes++;
+    }
 }

@@ -10,65 +10,50 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../model/paging";
 
 /** Issue param that selects a specific Quick BI code instead of `Invalid.Parameter.Error`. */
 interface CodedIssueParams {
-  qbCode?: "Invalid.Parameter";
+  qbCode?: "Invalid.Parameter" | "System.Param.Empty";
 }
-
-/** An empty value is treated as an absent one, as the real API does for optional strings. */
-const absentIfEmpty = (v: unknown) => (v === "" ? undefined : v);
 
 const INT = /^-?\d+$/;
 
+const intString = () =>
+  z
+    .string()
+    .regex(INT)
+    .transform(Number)
+    .pipe(z.number().int().safe());
+
+const splitList = (s: string) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+
+/** Empty values never reach these types: `parseParams` treats an empty parameter as an absent one. */
 export const wire = {
-  string: () => z.preprocess(absentIfEmpty, z.string()),
-  int: () =>
-    z.preprocess(
-      absentIfEmpty,
-      z
-        .string()
-        .regex(INT)
-        .transform(Number)
-        .pipe(z.number().int().safe()),
-    ),
+  string: () => z.string(),
+  int: intString,
   bool: () =>
-    z.preprocess(
-      (v) => (typeof v === "string" ? absentIfEmpty(v.toLowerCase()) : v),
-      z.enum(["true", "false"]).transform((v) => v === "true"),
-    ),
-  /** Comma-separated strings; blanks and surrounding spaces dropped. An all-blank list counts as missing. */
+    z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(["true", "false"]))
+      .transform((v) => v === "true"),
+  /** Comma-separated ids; blanks dropped. A list with no id at all (",") counts as missing. */
   list: () =>
-    z.preprocess(
-      (v) => (typeof v === "string" && v.split(",").every((x) => x.trim() === "") ? undefined : v),
-      z.string().transform((s) =>
-        s
-          .split(",")
-          .map((x) => x.trim())
-          .filter((x) => x !== ""),
-      ),
-    ),
-  intList: () =>
-    z.preprocess(
-      (v) => (typeof v === "string" && v.split(",").every((x) => x.trim() === "") ? undefined : v),
-      z
-        .string()
-        .transform((s) =>
-          s
-            .split(",")
-            .map((x) => x.trim())
-            .filter((x) => x !== ""),
-        )
-        .pipe(z.array(z.string().regex(INT).transform(Number).pipe(z.number().int().safe()))),
-    ),
-  // Defaults are applied after parsing: a zod default would be fed back through the string preprocessing.
+    z
+      .string()
+      .transform(splitList)
+      .refine((a) => a.length > 0, { params: { qbCode: "System.Param.Empty" } satisfies CodedIssueParams }),
+  /** Comma-separated integers; may be empty (",") so that the model can refuse an explicit empty role list. */
+  intList: () => z.string().transform(splitList).pipe(z.array(intString())),
   pageNum: () =>
-    wire
-      .int()
+    intString()
       .pipe(z.number().int().min(1))
       .optional()
       .transform((n) => n ?? 1),
   /** Above 1000 the API answers the generic `Invalid.Parameter` (quickbi-api.md §8.10). */
   pageSize: () =>
-    wire
-      .int()
+    intString()
       .pipe(
         z
           .number()
@@ -82,13 +67,15 @@ export const wire = {
 
 /** Parses wire params with `schema`, raising the documented Quick BI error for the first problem. */
 export function parseParams<S extends z.ZodRawShape>(shape: S, params: Record<string, string>): z.infer<z.ZodObject<S>> {
-  const result = z.object(shape).safeParse(params);
+  // An empty (or blank) parameter is an absent one, as the real API treats optional strings.
+  const present = Object.fromEntries(Object.entries(params).filter(([, v]) => v.trim() !== ""));
+  const result = z.object(shape).safeParse(present);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? "");
   if (issue.code === "invalid_type" && issue.received === "undefined") throw qbError("System.Param.Empty", [name]);
-  if (issue.code === "custom" && (issue.params as CodedIssueParams | undefined)?.qbCode === "Invalid.Parameter") {
-    throw qbError("Invalid.Parameter");
-  }
+  const coded = issue.code === "custom" ? (issue.params as CodedIssueParams | undefined)?.qbCode : undefined;
+  if (coded === "System.Param.Empty") throw qbError("System.Param.Empty", [name]);
+  if (coded === "Invalid.Parameter") throw qbError("Invalid.Parameter");
   throw qbError("Invalid.Parameter.Error", [name]);
 }

@@ -3,10 +3,11 @@
  * The account (accountId / accountName) is the natural key and cannot be changed by UpdateUser, so changing it
  * replaces the user, deleting first; nickName, userType and roleIds are updated in place.
  */
+import { isQuickBIApiError } from "../api/errors";
 import { userTypeFromCode, userTypeToCode, type UserTypeName } from "../api/roles";
 import type { OrgUser, UserPatch } from "../service";
 import { accountNameMatches } from "../service/users";
-import { checkFields, type CheckFailure } from "./checkFields";
+import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { AdoptRequiredError, GoneError, InvalidPropertiesError } from "./errors";
 import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler, type ServicesProvider } from "./handler";
 import {
@@ -23,7 +24,7 @@ const PRIVILEGED_ORG_ROLES: ReadonlySet<number> = new Set([ORG_ROLE_NAMES.orgAdm
 const PRESET_ORG_ROLES: ReadonlySet<number> = new Set(Object.values(ORG_ROLE_NAMES));
 
 /** Rules that involve more than one field and are visible in the inputs alone. */
-export function userCrossChecks(fc: ReturnType<typeof checkFields<typeof userShape>>): CheckFailure[] {
+export function userCrossChecks(fc: FieldCheck<typeof userShape>): CheckFailure[] {
   const out: CheckFailure[] = [];
   const v = fc.values;
   const accountKnown = !fc.unknown.has("accountId") && !fc.unknown.has("accountName");
@@ -150,7 +151,7 @@ export function createUserHandler(services: ServicesProvider): Handler {
         });
       } catch (e) {
         // The account exists but the lookup could not see it (e.g. a RAM name Quick BI stores differently).
-        if (e instanceof Error && (e as { code?: unknown }).code === "User.AlreadyIn.Organization" && !want.adopt) {
+        if (isQuickBIApiError(e) && e.code === "User.AlreadyIn.Organization" && !want.adopt) {
           const account = want.accountName ?? want.accountId ?? "";
           throw new AdoptRequiredError(RESOURCE, [`a user with account ${JSON.stringify(account)}`], e.message);
         }

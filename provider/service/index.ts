@@ -3,10 +3,12 @@
  * put behind these interfaces without touching them.
  */
 import type { QuickBICaller } from "../api/call";
+import { createDirectoryService, type DirectoryService } from "./directory";
 import { createGroupMemberService, type GroupMemberService } from "./groupMembers";
 import { createUserService, type UserService } from "./users";
 import { createWorkspaceMemberService, type WorkspaceMemberService } from "./workspaceMembers";
 
+export type { DirectoryService, WorkspaceInfo, WorkspaceMember } from "./directory";
 export type { GroupMemberService } from "./groupMembers";
 export type { MemberOutcome, Outcomes } from "./outcome";
 export type { NewUser, OrgUser, UserPatch, UserService } from "./users";
@@ -16,6 +18,8 @@ export interface Services {
   readonly users: UserService;
   readonly workspaceMembers: WorkspaceMemberService;
   readonly groupMembers: GroupMemberService;
+  /** Complete rosters, workspace owners and nicknames (authoritative resources, access report). */
+  readonly directory: DirectoryService;
 }
 
 export function createServices(c: QuickBICaller): Services {
@@ -23,5 +27,6 @@ export function createServices(c: QuickBICaller): Services {
     users: createUserService(c),
     workspaceMembers: createWorkspaceMemberService(c),
     groupMembers: createGroupMemberService(c),
+    directory: createDirectoryService(c),
   };
 }

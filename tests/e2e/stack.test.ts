@@ -1,17 +1,21 @@
 /**
  * A whole program through the offline engine (engine/engine.ts): a user whose id flows into a workspace membership
- * and a group membership, previewed with unknowns, deployed, changed, refreshed and destroyed against the emulator,
- * each operation with its own provider host as the CLI does.
+ * and a group membership, previewed with unknowns, deployed, changed, refreshed and destroyed against the emulator.
  */
 import * as pulumi from "pulumi-quickbi";
 import { Engine } from "../../engine/engine";
 import { SEED, groupMembersOf, membersOf, quickbiState, startHarness, stopHarness, type Harness } from "./harness";
 
 let h: Harness;
+/** Reuses the harness' host (saves a host start per operation). */
 let engine: Engine;
+/** Starts its own host, as the CLI does: destroy then runs from the state file in a fresh process. */
+let fresh: Engine;
 beforeAll(async () => {
   h = await startHarness();
-  engine = new Engine({ projectDir: h.workspace.dir, config: h.config, secretKeys: ["quickbi:accessKeySecret"] });
+  const options = { projectDir: h.workspace.dir, config: h.config, secretKeys: ["quickbi:accessKeySecret"] };
+  engine = new Engine({ ...options, host: h.host });
+  fresh = new Engine(options);
 });
 afterAll(async () => {
   await stopHarness(h);
@@ -49,6 +53,10 @@ test("preview, up, up again, change, refresh, destroy", async () => {
   expect(again.errors).toEqual([]);
   expect(again.counts.same).toBe(3);
 
+  const planned = await engine.preview(program("analyst"));
+  expect(planned.errors).toEqual([]);
+  expect(planned.counts).toMatchObject({ update: 1, same: 2, replace: 0 });
+
   const change = await engine.up(program("analyst"));
   expect(change.errors).toEqual([]);
   expect(change.counts).toMatchObject({ update: 1, same: 2, replace: 0 });
@@ -58,7 +66,7 @@ test("preview, up, up again, change, refresh, destroy", async () => {
   expect(refresh.errors).toEqual([]);
   expect(refresh.counts["refresh-changed"] + refresh.counts["refresh-deleted"]).toBe(0);
 
-  const destroy = await engine.destroy();
+  const destroy = await fresh.destroy();
   expect(destroy.errors).toEqual([]);
   expect(destroy.counts.delete).toBe(3);
   state = await quickbiState(h.emu);

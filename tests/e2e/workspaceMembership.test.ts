@@ -251,3 +251,22 @@ test("no credential or config value appears in __provider, outputs or the host's
     expect(text).not.toContain(String(h.emu.port));
   }
 });
+
+test("an update that half-succeeds records what was applied (partial update); a retry that applies nothing is a plain error", async () => {
+  const t = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel], role: "viewer" }));
+  await t.create();
+  const grown = await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel, SEED.victor, SEED.dana], role: "viewer" });
+  const err = await t.up(grown).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(InitFailedError);
+  expect((err as InitFailedError).id).toBe(t.id);
+  expect(t.outputs.userIds).toEqual([SEED.pavel, SEED.dana]);
+  expect((err as Error).message).toContain(`${SEED.victor}: Viewer.AddInTo.Workspace`);
+  const ws = await roles(SEED.sales);
+  expect(ws.get(SEED.dana)).toEqual([30]);
+  expect(ws.has(SEED.victor)).toBe(false);
+
+  const again = await t.up(grown, true).catch((e: unknown) => e);
+  expect(again).toBeInstanceOf(ProviderError);
+  expect(again).not.toBeInstanceOf(InitFailedError);
+  expect((again as Error).message).toMatch(/could not update 1 user:\n  - b8c7\w+: Viewer\.AddInTo\.Workspace: .*\(AddUserToWorkspace, RequestId [0-9A-F-]+\)/);
+});

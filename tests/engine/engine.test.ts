@@ -213,6 +213,21 @@ test("a program that throws fails the up; resources it did not get to declare ar
     expect(loadState(engine.statePath)!.resources.filter((r) => r.custom).map((r) => r.name).sort()).toEqual(["t-1", "t-2"]);
 });
 
+test("protect blocks delete; retainOnDelete drops from state without a Delete call", async () => {
+    const engine = freshEngine();
+    await engine.up(async () => {
+        new Fixture("pr-1", { key: "pr-1", value: "v" }, { protect: true });
+        new Fixture("rt-1", { key: "rt-1", value: "v" }, { retainOnDelete: true });
+    });
+    h.clearCalls();
+    const report = await engine.destroy();
+    expect(report.ok).toBe(false);
+    expect(report.errors.join()).toContain("marked for protection");
+    expect(report.steps.find((s) => s.name === "rt-1")).toMatchObject({ op: "delete", detail: expect.stringContaining("retained") });
+    expect(h.calls().filter((c) => c.op === "delete")).toEqual([]);
+    expect(loadState(engine.statePath)!.resources.filter((r) => r.custom).map((r) => r.name)).toEqual(["pr-1"]);
+});
+
 describe("preview", () => {
     test("unknown outputs reach dependents' check as the unknown sentinel, and nothing is applied or written", async () => {
         const engine = freshEngine();

@@ -51,6 +51,8 @@ const cases: Case[] = [
   { code: "ChangeTo.Viewer.Error", action: "UpdateUser", query: { UserId: U.dev, UserType: 2 } },
   { code: "Fobbiden.Action", action: "UpdateUser", query: { UserId: U.owner, RoleIds: "111111113" } },
   { code: "CannotRemove.OrganizationOwner", action: "DeleteUser", query: { UserId: U.owner } },
+  { code: "User.OrganizationRole.NotExist", action: "UpdateUser", query: { UserId: U.dev, RoleIds: "," }, message: "User Dev must have role in organization." },
+  { code: "Cannot.TransferTo.Owner", action: "DeleteUser", query: { UserId: U.dev, TransferUserId: U.dev } },
   { code: "Transfer.TargetUser.NotExist", action: "DeleteUser", query: { UserId: U.dev, TransferUserId: "ghost" } },
   { code: "Works.Transfer.Error", action: "DeleteUser", query: { UserId: U.dev, TransferUserId: U.analyst } },
   {

@@ -39,6 +39,13 @@ describe("action table: parameter parsing", () => {
     expect(call(org, "ListOrganizationRoles", {}, undefined)).toHaveLength(5);
   });
 
+  test("empty optional params count as absent; an explicit empty role list is refused", () => {
+    const org = fixtureOrg();
+    expect(RESULT_SCHEMAS.QueryUserList.parse(call(org, "QueryUserList", { Keyword: "", PageNum: "" })).TotalNum).toBe(7);
+    expectCode(() => call(org, "UpdateUser", { UserId: U.dev, RoleIds: " , " }), "User.OrganizationRole.NotExist", 400, "User Dev must have role");
+    expect(call(org, "UpdateUser", { UserId: U.dev, RoleIds: "" })).toBe(true);
+  });
+
   test("RoleIds wins over RoleId; booleans are case-insensitive", () => {
     const org = fixtureOrg();
     call(org, "UpdateWorkspaceUserRole", { WorkspaceId: WS.main, UserId: U.dev, RoleId: "30", RoleIds: "25,26" });

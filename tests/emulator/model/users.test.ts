@@ -82,7 +82,7 @@ describe("AddUser rules", () => {
     const licence = Organization.fromSeed({ ...fixtureSeed(), organization: { ownerUserId: U.owner, limits: { users: 6 } } });
     expectCode(() => licence.addUser({ accountId: "x", nickName: "X", userType: 1 }), "Instance.Over.MaxLicense");
     expectCode(() => licence.updateUser(U.inactive, { isDeleted: false }), "Instance.Over.MaxLicense");
-    licence.updateUser(U.dev2, { userType: 3 }); // a type change takes no new licence
+    licence.updateUser(U.perm, { userType: 3 }); // a type change takes no new licence
   });
 });
 

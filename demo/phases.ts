@@ -1,0 +1,70 @@
+/**
+ * The example stack's config in each phase of the demo. Phase 2 is the pull request a team would open: the sales
+ * analysts drop to viewer, Omar leaves, Lena's admin grant moves to Finance, Priya joins the Business group.
+ * Ids are those of the emulator's default organization (emulator/defaultSeed.ts).
+ */
+import { DEMO_ACCESS_KEY } from "../emulator/defaultSeed";
+
+export const PROJECT = "quickbi-access";
+export const STACK = "dev";
+
+export const SEED_IDS = {
+  arjun: "a7b6c8d9eafb4c4d5ca6b7c8d9eafb07",
+  diego: "d4c3f5a6b7c8491a29d3e4f5a6b7c804",
+  sales: "5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01",
+  finance: "6a4f3d2b-9c8e-4f70-8b1c-2d3e4f5a6b02",
+  sandbox: "7b5a4e3c-0d9f-4a81-9c2d-3e4f5a6b7c03",
+  business: "ae8d7b6f-3a2c-4db4-8f5a-6b7c8d9eaf03",
+} as const;
+
+/** Stack config as the engine receives it: fully qualified keys, string values (objects as JSON). */
+export interface StackSettings {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+const account = (name: string) => `demo-corp@aliyun.com:${name}`;
+
+const USERS_V1 = {
+  nora: { accountName: account("nora.new"), nickName: "Nora New", userType: "analyst" },
+  omar: { accountName: account("omar.ops"), nickName: "Omar Ops", userType: "developer" },
+  lena: { accountName: account("lena.lead"), nickName: "Lena Lead", userType: "developer" },
+};
+
+export const PHASE1 = {
+  users: USERS_V1,
+  teams: {
+    "sales-analysts": { workspaceId: SEED_IDS.sales, role: "analyst", members: ["nora", SEED_IDS.arjun] },
+    platform: { workspaceId: SEED_IDS.sandbox, role: "developer", members: ["omar", SEED_IDS.diego] },
+  },
+  grants: { lena: { workspaceId: SEED_IDS.sales, role: "admin", user: "lena" } },
+  groups: { business: { userGroupId: SEED_IDS.business, members: ["nora", "lena"] } },
+};
+
+const { omar: _leaves, ...stayers } = USERS_V1;
+export const PHASE2 = {
+  users: { ...stayers, priya: { accountName: account("priya.new"), nickName: "Priya New", userType: "analyst" } },
+  teams: {
+    "sales-analysts": { ...PHASE1.teams["sales-analysts"], role: "viewer" },
+    platform: { ...PHASE1.teams.platform, members: [SEED_IDS.diego] },
+  },
+  grants: { lena: { ...PHASE1.grants.lena, workspaceId: SEED_IDS.finance } },
+  groups: { business: { userGroupId: SEED_IDS.business, members: ["nora", "lena", "priya"] } },
+};
+
+/** The break-glass admin is secret config: it must never show up in the output, the state file or the logs. */
+export const BREAK_GLASS = { accountName: account("break.glass"), nickName: "Break Glass" };
+
+export type ProgramConfig = typeof PHASE1 | typeof PHASE2;
+
+/** The whole stack config of a phase: the provider's keys (endpoint, demo key) plus the program's. */
+export function stackSettings(endpoint: string, program: ProgramConfig): StackSettings {
+  const values: Record<string, string> = {
+    "quickbi:endpoint": endpoint,
+    "quickbi:accessKeyId": DEMO_ACCESS_KEY.accessKeyId,
+    "quickbi:accessKeySecret": DEMO_ACCESS_KEY.accessKeySecret,
+    [`${PROJECT}:breakGlass`]: JSON.stringify(BREAK_GLASS),
+  };
+  for (const [k, v] of Object.entries(program)) values[`${PROJECT}:${k}`] = JSON.stringify(v);
+  return { values, secretKeys: ["quickbi:accessKeySecret", `${PROJECT}:breakGlass`] };
+}

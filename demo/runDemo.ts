@@ -1,0 +1,381 @@
+/**
+ * `npm run demo`: the example stack's life against the embedded Quick BI emulator, printed as a reviewer reads it.
+ *
+ *  1 preview a new stack            2 up                  3 preview: no changes
+ *  4 preview the staged change      5 up                  6 preview: no changes
+ *  7 out-of-band edits (signed API calls, as a colleague in the console)
+ *  8 refresh: the drift is reported 9 preview: putting it back   10 up
+ * 11 destroy
+ *
+ * Every phase is checked, not only printed: previews make no writes, each up does exactly what its preview said, the
+ * refresh finds the drift, destroy leaves Quick BI as it was. Any failed check or step makes the exit status 1.
+ */
+import * as crypto from "node:crypto";
+import type { PropertyMap } from "../engine/host";
+import type { ProgramFn } from "../engine/program";
+import type { Operation, RunReport } from "../engine/report";
+import { defaultSeed, startEmulator, type RunningEmulator } from "../emulator";
+import { createClient } from "../provider/api/client";
+import { deleteUserFromWorkspace, updateWorkspaceUserRole } from "../provider/api/operations";
+import { WORKSPACE_ROLES } from "../provider/api/roles";
+import quickbiAccess = require("../examples/stack/index");
+import { AutomationEngine } from "./automationEngine";
+import { declaredInputs, describeInputChanges, describeInputs } from "./changeDetails";
+import { findPulumiCli, type DemoEngine, type EngineKind, type PriorResource } from "./demoEngine";
+import { OfflineEngine } from "./offlineEngine";
+import { PHASE1, PHASE2, PROJECT, SEED_IDS, STACK, stackSettings, type StackSettings } from "./phases";
+import { Printer } from "./printer";
+import { accessFingerprint, describeChanges, fetchQuickBIState, Names, renderView, viewOf, type QuickBIView } from "./quickbiView";
+import { changingSteps, opSummary, renderCounts, renderSteps } from "./renderReport";
+
+export interface DemoOptions {
+  /** Print nothing (tests); the result still carries every line in `lines`. */
+  quiet?: boolean;
+  /** Force colour on/off; default: on a TTY unless NO_COLOR is set. */
+  color?: boolean;
+  /** "auto" (default): the Pulumi CLI when on PATH, else the offline driver. */
+  engine?: "auto" | "pulumi" | "offline";
+  /** Offline driver: one provider host for the whole run instead of one per operation (faster; tests). */
+  sharedHost?: boolean;
+  /** The program to run; default examples/stack. */
+  program?: ProgramFn;
+  stream?: NodeJS.WriteStream;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface PhaseResult {
+  title: string;
+  operation: Operation | "out-of-band";
+  report?: RunReport;
+  /** Quick BI API calls during the phase, and how many of them changed something. */
+  calls: number;
+  writes: number;
+  checks: Check[];
+  /** What changed in Quick BI during the phase, one line per fact. */
+  quickbiChanges: string[];
+}
+
+export interface DemoResult {
+  ok: boolean;
+  exitCode: 0 | 1;
+  engine: EngineKind;
+  phases: PhaseResult[];
+  failures: string[];
+  lines: string[];
+}
+
+/** The changing steps of a report as `op urn` lines, for comparing a preview with the apply that follows it. */
+export function plannedOps(report: RunReport): string[] {
+  return changingSteps(report)
+    .map((s) => `${s.op} ${s.urn}`)
+    .sort();
+}
+
+class Demo {
+  readonly phases: PhaseResult[] = [];
+  readonly failures: string[] = [];
+  readonly names = new Names();
+  private calls = 0;
+  private writes = 0;
+  private view!: QuickBIView;
+  private baseline!: QuickBIView;
+  private step = 0;
+  private readonly total = 11;
+
+  constructor(
+    readonly p: Printer,
+    readonly emu: RunningEmulator,
+    readonly engine: DemoEngine,
+    readonly program: ProgramFn,
+  ) {}
+
+  /** Hook for the emulator's onCall: counts API calls (shown by the progress line and checked per phase). */
+  readonly onCall = (r: { mutated: boolean }) => {
+    this.calls++;
+    if (r.mutated) this.writes++;
+  };
+
+  settings(phase: typeof PHASE1 | typeof PHASE2): StackSettings {
+    return stackSettings(this.emu.url, phase);
+  }
+
+  async start(): Promise<void> {
+    this.view = viewOf(await fetchQuickBIState(this.emu.url));
+    this.baseline = this.view;
+    this.names.remember(this.view);
+  }
+
+  heading(title: string): void {
+    this.step++;
+    this.p.line("");
+    this.p.line(this.p.paint("bold", `━━ ${this.step}/${this.total}  ${title} ━━`));
+  }
+
+  check(phase: PhaseResult, name: string, ok: boolean, detail?: string): void {
+    phase.checks.push({ name, ok, ...(detail ? { detail } : {}) });
+    if (!ok) {
+      this.failures.push(`${phase.title}: ${name}${detail ? ` (${detail})` : ""}`);
+      this.p.line(`  ${this.p.paint("red", "✗ check failed:")} ${name}${detail ? ` — ${detail}` : ""}`);
+    } else {
+      this.p.line(`  ${this.p.paint("green", "✓")} ${this.p.paint("dim", name)}`);
+    }
+  }
+
+  /** Reads Quick BI after a phase, prints what changed and the table. */
+  async showQuickBI(phase: PhaseResult, table: boolean): Promise<void> {
+    const next = viewOf(await fetchQuickBIState(this.emu.url));
+    this.names.remember(next);
+    phase.quickbiChanges = describeChanges(this.view, next, this.names);
+    this.view = next;
+    if (phase.quickbiChanges.length === 0) {
+      this.p.line(this.p.paint("dim", `  Quick BI: unchanged (${phase.calls} API calls, ${phase.writes} writes)`));
+      return;
+    }
+    this.p.line(`  Quick BI changed (${phase.calls} API calls, ${phase.writes} writes):`);
+    for (const c of phase.quickbiChanges) {
+      const colour = c.startsWith("+") ? "green" : c.startsWith("-") ? "red" : "yellow";
+      this.p.line(`    ${this.p.paint(colour, c)}`);
+    }
+    if (table) {
+      this.p.line(this.p.paint("dim", "  Quick BI now (GET /__emulator/state):"));
+      for (const l of renderView(this.view, this.baseline)) this.p.line(`    ${l}`);
+    }
+  }
+
+  /** Runs one engine operation with a progress line, prints its steps, and records the phase. */
+  async operate(
+    title: string,
+    operation: Operation,
+    settings: StackSettings,
+    detailsFor: Map<string, string> | (() => Promise<Map<string, string>>),
+  ): Promise<PhaseResult> {
+    this.heading(title);
+    const calls0 = this.calls;
+    const writes0 = this.writes;
+    const run = {
+      preview: () => this.engine.preview(settings),
+      up: () => this.engine.up(settings),
+      refresh: () => this.engine.refresh(settings),
+      destroy: () => this.engine.destroy(settings),
+    }[operation];
+    const report = await this.p.progress(`pulumi ${operation}`, () => `${this.calls - calls0} Quick BI API calls`, run);
+    const phase: PhaseResult = { title, operation, report, calls: this.calls - calls0, writes: this.writes - writes0, checks: [], quickbiChanges: [] };
+    this.phases.push(phase);
+    const details = typeof detailsFor === "function" ? await detailsFor() : detailsFor;
+    renderSteps(this.p, report, details);
+    renderCounts(this.p, report);
+    const access = report.logs.filter((l) => l.severity === "info" && l.message.trim() !== "");
+    if (access.length > 0) {
+      this.p.line("  Provider messages:");
+      for (const l of access) for (const m of l.message.split("\n")) this.p.line(`    ${m}`);
+    }
+    for (const w of report.warnings) this.p.line(`  ${this.p.paint("yellow", "warning:")} ${w}`);
+    for (const e of report.errors) this.p.line(`  ${this.p.paint("red", "error:")} ${e}`);
+    this.check(phase, `${operation} succeeded`, report.ok, report.errors.join("; ") || undefined);
+    if (operation === "preview" || operation === "refresh") {
+      this.check(phase, `${operation} changed nothing in Quick BI`, phase.writes === 0, `${phase.writes} writes`);
+    }
+    await this.showQuickBI(phase, operation === "up" || operation === "destroy");
+    return phase;
+  }
+
+  /** Per-resource details for the steps of the coming preview/up: what changes, or what gets created. */
+  async details(settings: StackSettings): Promise<Map<string, string>> {
+    const prior = await this.engine.priorResources();
+    const declared = await declaredInputs(this.program, settings, PROJECT, STACK, prior);
+    const out = new Map<string, string>();
+    for (const [urn, now] of declared) {
+      const old = prior.get(urn);
+      const text = old ? describeInputChanges(old.inputs, now, old.secretInputs, this.names).join("; ") : describeInputs(now, this.names);
+      if (text) out.set(urn, text);
+    }
+    return out;
+  }
+
+  /** After a refresh: which outputs moved, per resource, by comparing the state before and after. */
+  static refreshDetails(before: Map<string, PriorResource>, after: Map<string, PriorResource>, names: Names): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [urn, old] of before) {
+      const now = after.get(urn);
+      if (!now) {
+        out.set(urn, "deleted outside Pulumi; dropped from state");
+        continue;
+      }
+      const text = describeInputChanges(old.outputs, { inputs: now.outputs, secretInputs: now.secretOutputs }, old.secretOutputs, names).join("; ");
+      if (text) out.set(urn, text);
+    }
+    return out;
+  }
+
+  /** Preview then up with the same config; the up must do what the preview said. */
+  async previewAndUp(
+    previewTitle: string,
+    upTitle: string,
+    settings: StackSettings,
+  ): Promise<{ preview: PhaseResult; up: PhaseResult; details: Map<string, string> }> {
+    const details = await this.details(settings);
+    const preview = await this.operate(previewTitle, "preview", settings, details);
+    if (!preview.report?.ok) throw new StopDemo();
+    const up = await this.operate(upTitle, "up", settings, details);
+    if (!up.report?.ok) throw new StopDemo();
+    const planned = plannedOps(preview.report);
+    const done = plannedOps(up.report);
+    const missing = planned.filter((x) => !done.includes(x));
+    const extra = done.filter((x) => !planned.includes(x));
+    this.check(
+      up,
+      `the up did exactly what the preview showed (${opSummary(up.report)})`,
+      missing.length === 0 && extra.length === 0,
+      [...missing.map((m) => `previewed but not done: ${m}`), ...extra.map((m) => `done but not previewed: ${m}`)].join("; ") || undefined,
+    );
+    return { preview, up, details };
+  }
+
+  async noChanges(title: string, settings: StackSettings): Promise<void> {
+    const phase = await this.operate(title, "preview", settings, new Map());
+    if (!phase.report?.ok) throw new StopDemo();
+    this.check(phase, "the second preview shows no changes", changingSteps(phase.report).length === 0, opSummary(phase.report));
+  }
+
+  /** What a colleague does in the console, as real signed API calls with the same access key. */
+  async outOfBand(settings: StackSettings, userIds: Record<string, string>): Promise<PhaseResult> {
+    this.heading("out-of-band: a colleague edits access in the Quick BI console");
+    const calls0 = this.calls;
+    const writes0 = this.writes;
+    const client = await createClient({ get: (k: string) => settings.values[k] }, {});
+    const phase: PhaseResult = { title: "out-of-band edits", operation: "out-of-band", calls: 0, writes: 0, checks: [], quickbiChanges: [] };
+    this.phases.push(phase);
+    const seq = this.emu.calls().at(-1)?.seq ?? 0;
+    await updateWorkspaceUserRole(client, { workspaceId: SEED_IDS.sales, userId: userIds.nora, roleId: WORKSPACE_ROLES.analyst });
+    await deleteUserFromWorkspace(client, { workspaceId: SEED_IDS.finance, userId: userIds.lena });
+    for (const c of this.emu.calls({ sinceSeq: seq }).filter((r) => r.mutated)) {
+      this.p.line(`  ${c.action} ${Object.entries(c.params).map(([k, v]) => `${k}=${this.names.of(v)}`).join(" ")}  → ${c.code} (RequestId ${c.requestId})`);
+    }
+    phase.calls = this.calls - calls0;
+    phase.writes = this.writes - writes0;
+    this.check(phase, "both edits were accepted by Quick BI", phase.writes === 2, `${phase.writes} writes`);
+    await this.showQuickBI(phase, false);
+    return phase;
+  }
+
+  async run(): Promise<void> {
+    const v1 = this.settings(PHASE1);
+    const v2 = this.settings(PHASE2);
+
+    const { up: up1 } = await this.previewAndUp("preview: a new stack (3 users, 2 teams, 1 grant, 1 group, 1 secret admin)", "up", v1);
+    await this.noChanges("preview again: nothing to do", v1);
+
+    const { preview: preview2, details: details2 } = await this.previewAndUp(
+      "preview the pull request: sales analysts → viewer, Omar leaves, Lena's admin grant moves to Finance, Priya joins Business",
+      "up",
+      v2,
+    );
+    const c = preview2.report?.counts;
+    this.check(
+      preview2,
+      "the preview shows + create, ~ update, +- replace and - delete",
+      !!c && c.create > 0 && c.update > 0 && c.replace > 0 && c.delete > 0,
+      preview2.report ? opSummary(preview2.report) : undefined,
+    );
+    const roleLine = [...details2.values()].find((d) => d.includes("role: analyst→viewer"));
+    this.check(preview2, "the role change reads analyst→viewer", roleLine !== undefined);
+    await this.noChanges("preview again: nothing to do", v2);
+
+    const ids = (up1.report?.outputs.userIds ?? {}) as Record<string, string>;
+    await this.outOfBand(v2, ids);
+
+    const before = await this.engine.priorResources();
+    // What drifted is known only once the refresh has written the state: details are computed after it.
+    const refresh = await this.operate("refresh: Pulumi reads Quick BI back", "refresh", v2, async () =>
+      Demo.refreshDetails(before, await this.engine.priorResources(), this.names),
+    );
+    const rc = refresh.report?.counts;
+    this.check(refresh, "the refresh reports the drift (a changed and a deleted membership)", !!rc && rc["refresh-changed"] > 0 && rc["refresh-deleted"] > 0, refresh.report ? opSummary(refresh.report) : undefined);
+
+    await this.previewAndUp("preview: the program puts the drifted access back", "up", v2);
+
+    const destroy = await this.operate("destroy", "destroy", v2, new Map());
+    const left = await this.engine.priorResources();
+    this.check(destroy, "the stack's state holds no resources", left.size === 0, `${left.size} left`);
+    const same = JSON.stringify(accessFingerprint(this.view)) === JSON.stringify(accessFingerprint(this.baseline));
+    this.check(destroy, "Quick BI is back to how the demo found it", same);
+  }
+}
+
+class StopDemo extends Error {
+  constructor() {
+    super("a step failed; the remaining steps were skipped");
+  }
+}
+
+async function createEngine(kind: DemoOptions["engine"], program: ProgramFn, sharedHost: boolean): Promise<DemoEngine> {
+  // A throwaway passphrase: the demo's state lives in a temp dir and is deleted at the end.
+  const passphrase = crypto.randomBytes(12).toString("base64url");
+  const opts = { program, project: PROJECT, stack: STACK, passphrase, sharedHost };
+  const cli = kind === "offline" ? undefined : findPulumiCli();
+  if (kind === "pulumi" && !cli) throw new Error("--engine pulumi: no `pulumi` executable on PATH");
+  return cli ? AutomationEngine.create(opts, cli) : OfflineEngine.create(opts);
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const p = new Printer({ quiet: options.quiet, color: options.color, stream: options.stream });
+  const program = options.program ?? (quickbiAccess as ProgramFn);
+  let demo: Demo | undefined;
+  const counter = { onCall: (_r: { mutated: boolean }) => undefined as void };
+  const emu = await startEmulator({ seed: defaultSeed(), onCall: (r) => counter.onCall(r) });
+  let engine: DemoEngine | undefined;
+  const failures: string[] = [];
+  try {
+    engine = await createEngine(options.engine ?? "auto", program, options.sharedHost ?? false);
+    p.line(p.paint("bold", "pulumi-quickbi demo: the example stack's life against an embedded Quick BI emulator"));
+    for (const l of engine.banner) p.line(l);
+    const seed = viewOf(await fetchQuickBIState(emu.url));
+    p.line(
+      `Quick BI: the emulator at ${emu.url} (OpenAPI quickbi-public 2022-01-01, signed requests), seeded with an ` +
+        `organization of ${seed.users.size} users, ${seed.workspaces.size} workspaces and ${seed.groups.size} user groups`,
+    );
+    p.line(`Program: examples/stack as project ${PROJECT}, stack ${STACK}; config changes between phases (demo/phases.ts)`);
+    demo = new Demo(p, emu, engine, program);
+    counter.onCall = demo.onCall;
+    await demo.start();
+    p.line("");
+    p.line(p.paint("dim", "Quick BI at the start:"));
+    for (const l of renderView(seed, seed)) p.line(`  ${l}`);
+    try {
+      await demo.run();
+    } catch (e) {
+      if (!(e instanceof StopDemo)) throw e;
+      demo.failures.push(e.message);
+      // Leave no half-managed access behind in the emulator's organization (it is discarded anyway).
+      await engine.destroy(stackSettings(emu.url, PHASE2)).catch(() => undefined);
+    }
+    failures.push(...demo.failures);
+  } catch (e) {
+    failures.push(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  } finally {
+    await engine?.close().catch((e: unknown) => failures.push(`cleanup: ${String(e)}`));
+    await emu.stop();
+  }
+  p.line("");
+  if (failures.length === 0) {
+    p.line(p.paint("green", `Demo complete: ${demo?.phases.length ?? 0} steps, every check passed.`));
+  } else {
+    p.line(p.paint("red", `Demo FAILED (${failures.length}):`));
+    for (const f of failures) p.line(`  ${f}`);
+  }
+  return {
+    ok: failures.length === 0,
+    exitCode: failures.length === 0 ? 0 : 1,
+    engine: engine?.kind ?? "offline-driver",
+    phases: demo?.phases ?? [],
+    failures,
+    lines: p.lines,
+  };
+}
+
+export type { PropertyMap };

@@ -1,0 +1,107 @@
+/**
+ * The stack configuration of the example program, validated with zod so a typo in Pulumi.<stack>.yaml fails the
+ * preview with the key that is wrong instead of an API error halfway through an update.
+ *
+ * Project keys (namespace = the project name in Pulumi.yaml, `quickbi-access`):
+ *   users      map  key → {accountName | accountId, nickName, userType, roleIds?}   users this stack creates
+ *   teams      map  name → {workspaceId, role, members: [user]}                    one WorkspaceMembership each
+ *   grants     map  name → {workspaceId, role, user}                               single-user memberships
+ *   groups     map  name → {userGroupId, members: [user]}                          one GroupMembership each
+ *   breakGlass secret object {accountName, nickName}                               optional emergency admin
+ * A `user` is a key of `users` (a user this stack manages) or the 32-hex-digit id of an existing Quick BI user.
+ * Provider keys (`quickbi:endpoint`, `quickbi:accessKeyId`, `quickbi:accessKeySecret`, ...) are read by the provider
+ * at call time, not by the program.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+export const WorkspaceRoleSchema = z.union([z.enum(["admin", "developer", "analyst", "viewer"]), z.number().int().positive()]);
+
+export const UserSchema = z
+  .object({
+    accountName: z.string().min(1).optional(),
+    accountId: z.string().min(1).optional(),
+    nickName: z.string().min(1).max(50),
+    userType: z.enum(["developer", "analyst", "visitor"]),
+    roleIds: z
+      .array(z.union([z.enum(["orgAdmin", "permissionAdmin", "member"]), z.number().int().positive()]))
+      .max(3)
+      .optional(),
+  })
+  .strict()
+  .refine((u) => u.accountName !== undefined || u.accountId !== undefined, {
+    message: "set accountName (RAM users as master:sub) or accountId (the Alibaba Cloud UID)",
+  });
+
+export const TeamSchema = z
+  .object({ workspaceId: z.string().min(1), role: WorkspaceRoleSchema, members: z.array(z.string().min(1)).min(1).max(1000) })
+  .strict();
+
+export const GrantSchema = z.object({ workspaceId: z.string().min(1), role: WorkspaceRoleSchema, user: z.string().min(1) }).strict();
+
+export const GroupSchema = z
+  .object({ userGroupId: z.string().min(1), members: z.array(z.string().min(1)).min(1).max(1000) })
+  .strict();
+
+export const BreakGlassSchema = z.object({ accountName: z.string().min(1), nickName: z.string().min(1).max(50) }).strict();
+
+export const StackConfigSchema = z.object({
+  users: z.record(UserSchema).default({}),
+  teams: z.record(TeamSchema).default({}),
+  grants: z.record(GrantSchema).default({}),
+  groups: z.record(GroupSchema).default({}),
+});
+
+export type UserConfig = z.infer<typeof UserSchema>;
+export type TeamConfig = z.infer<typeof TeamSchema>;
+export type GrantConfig = z.infer<typeof GrantSchema>;
+export type GroupConfig = z.infer<typeof GroupSchema>;
+export type BreakGlassConfig = z.infer<typeof BreakGlassSchema>;
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+
+/** A Quick BI UserId: 32 hex digits. */
+export const QUICKBI_USER_ID = /^[0-9a-f]{32}$/i;
+
+function fail(key: string, error: z.ZodError): never {
+  const where = (path: (string | number)[]) => [key, ...path].join(".");
+  throw new pulumi.RunError(
+    `invalid stack config:\n${error.issues.map((i) => `  ${where(i.path)}: ${i.message}`).join("\n")}`,
+  );
+}
+
+/** Reads and validates the project's config keys; `cfg` defaults to the project namespace. */
+export function readStackConfig(cfg: pulumi.Config = new pulumi.Config()): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of ["users", "teams", "grants", "groups"] as const) {
+    const value = cfg.getObject<unknown>(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = StackConfigSchema.safeParse(raw);
+  if (!parsed.success) fail(cfg.name, parsed.error);
+  for (const [name, team] of Object.entries(parsed.data.teams)) checkRefs(parsed.data, `${cfg.name}:teams.${name}.members`, team.members);
+  for (const [name, group] of Object.entries(parsed.data.groups)) checkRefs(parsed.data, `${cfg.name}:groups.${name}.members`, group.members);
+  for (const [name, grant] of Object.entries(parsed.data.grants)) checkRefs(parsed.data, `${cfg.name}:grants.${name}.user`, [grant.user]);
+  return parsed.data;
+}
+
+function checkRefs(config: StackConfig, where: string, refs: readonly string[]): void {
+  for (const ref of refs) {
+    if (!(ref in config.users) && !QUICKBI_USER_ID.test(ref)) {
+      throw new pulumi.RunError(
+        `invalid stack config: ${where}: "${ref}" is neither a key of users nor a Quick BI user id (32 hex digits)`,
+      );
+    }
+  }
+}
+
+/** The optional break-glass admin, kept as a secret: who it is must not be readable from the stack's config or state. */
+export function readBreakGlass(cfg: pulumi.Config = new pulumi.Config()): pulumi.Output<BreakGlassConfig> | undefined {
+  const secret = cfg.getSecretObject<unknown>("breakGlass");
+  if (secret === undefined) return undefined;
+  return secret.apply((value) => {
+    const parsed = BreakGlassSchema.safeParse(value);
+    // The message names the key only: the value is secret.
+    if (!parsed.success) throw new pulumi.RunError(`invalid stack config: ${cfg.name}:breakGlass: expected {accountName, nickName}`);
+    return parsed.data;
+  });
+}

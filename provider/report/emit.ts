@@ -1,0 +1,56 @@
+/**
+ * Puts one report entry where people and CI jobs see it, from inside the provider host:
+ * - `pulumi.log.info`: the words (`+ Anna Analyst (f6a5…) viewer`), shown by `pulumi preview`/`up` under the resource;
+ * - `pulumi.log.debug`: the JSON line `quickbi-access-report: {…}` (the engine driver collects it; the CLI shows it
+ *   with `--debug`);
+ * - `QUICKBI_ACCESS_REPORT_FILE`: if set in the environment of `pulumi`, the JSON line is also appended to that file —
+ *   the dependable way to get the report out of a real CLI run in CI.
+ * Reporting never fails a deployment: nickname lookups that fail leave ids, a file that cannot be written is logged.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import type { DirectoryService } from "../service";
+import { formatEntry } from "./format";
+import { logTarget, type ResourceRef } from "./resourceRef";
+import { REPORT_PREFIX, type AccessReportEntry } from "./schema";
+
+export const REPORT_FILE_ENV = "QUICKBI_ACCESS_REPORT_FILE";
+
+/** Adds nicknames where Quick BI knows them; ids stay the key. */
+export async function withNickNames(entry: AccessReportEntry, directory: DirectoryService | undefined): Promise<AccessReportEntry> {
+  if (directory === undefined) return entry;
+  const ids = [...entry.changes.map((c) => c.userId), ...(entry.kept ?? []).map((k) => k.userId)];
+  if (ids.length === 0) return entry;
+  let names: Map<string, string>;
+  try {
+    names = await directory.nickNames(ids);
+  } catch {
+    return entry;
+  }
+  const named = <T extends { userId: string; nickName?: string }>(x: T): T => {
+    const n = names.get(x.userId);
+    return n === undefined || x.nickName !== undefined ? x : { ...x, nickName: n };
+  };
+  return { ...entry, changes: entry.changes.map(named), ...(entry.kept ? { kept: entry.kept.map(named) } : {}) };
+}
+
+export async function emitAccessReport(
+  raw: AccessReportEntry,
+  ref: ResourceRef,
+  directory: DirectoryService | undefined,
+): Promise<AccessReportEntry> {
+  const entry = await withNickNames(raw, directory);
+  if (entry.changes.length === 0 && !entry.unknown && (entry.kept ?? []).length === 0) return entry;
+  const resource = logTarget(ref);
+  const line = REPORT_PREFIX + JSON.stringify(entry);
+  const file = process.env[REPORT_FILE_ENV];
+  if (file) {
+    try {
+      fs.appendFileSync(file, line + "\n");
+    } catch (e) {
+      void pulumi.log.warn(`pulumi-quickbi: could not append the access report to ${file}: ${(e as Error).message}`, resource);
+    }
+  }
+  await Promise.all([pulumi.log.info(formatEntry(entry), resource), pulumi.log.debug(line, resource)]);
+  return entry;
+}

@@ -1,0 +1,32 @@
+/**
+ * Which resource a provider call is about. The host does not pass the URN to a dynamic provider, so this package's
+ * membership resources carry it as the hidden input `__urn` (computed in the program with `pulumi.createUrn`). It names
+ * the resource in the access report, attaches provider logs to the resource in the CLI's display, and keys the
+ * per-process claims that detect authoritative and additive resources mixed on one workspace or group.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export const URN_KEY = "__urn";
+
+export interface ResourceRef {
+  readonly urn?: string;
+  /** The logical name (last URN segment). */
+  readonly name?: string;
+}
+
+export function resourceRefOf(props: unknown): ResourceRef {
+  if (props === null || typeof props !== "object") return {};
+  const urn = (props as Record<string, unknown>)[URN_KEY];
+  if (typeof urn !== "string" || !urn.startsWith("urn:pulumi:")) return {};
+  return { urn, name: urn.slice(urn.lastIndexOf("::") + 2) };
+}
+
+/**
+ * What `pulumi.log.*` needs of a resource: its URN. The real Resource object lives in the program process; this
+ * stand-in lets the CLI show the message under the right resource.
+ */
+export function logTarget(ref: ResourceRef): pulumi.Resource | undefined {
+  if (ref.urn === undefined) return undefined;
+  const urn = ref.urn;
+  return { urn: { promise: () => Promise.resolve(urn) } } as unknown as pulumi.Resource;
+}

@@ -1,0 +1,134 @@
+/**
+ * Who is in a workspace or a user group and what they are called: the complete rosters the authoritative resources
+ * compare against, workspace owners for the guards, and nicknames for the access report. Nicknames are loaded through
+ * a DataLoader, so the ids one report (or several concurrent ones) needs are fetched together: a few ids one by one,
+ * many ids with one paged QueryUserList.
+ */
+import DataLoader from "dataloader";
+import type { QuickBICaller } from "../api/call";
+import { isUserGroupNotFound, isUserNotFound, isWorkspaceNotFound } from "../api/errors";
+import {
+  iterateUsers,
+  listAllOrganizationWorkspaces,
+  listAllWorkspaceUsers,
+  queryUserGroupMember,
+  queryUserInfoByUserId,
+} from "../api/operations";
+
+/** Above this many unknown ids, one listing of the organization is cheaper than one request per id. */
+const LIST_THRESHOLD = 20;
+
+export interface WorkspaceMember {
+  readonly userId: string;
+  readonly nickName?: string;
+  /** The preset role the listing shows; absent for a member holding only custom roles. */
+  readonly presetRoleId?: number;
+}
+
+export interface WorkspaceInfo {
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly ownerUserId?: string;
+}
+
+export interface DirectoryService {
+  /** Every member of the workspace; `undefined` when the workspace does not exist. */
+  workspaceMembers(workspaceId: string): Promise<Map<string, WorkspaceMember> | undefined>;
+  /** `undefined` when no workspace of the organization has this id. */
+  workspace(workspaceId: string): Promise<WorkspaceInfo | undefined>;
+  /** Direct user members of the group (id → name); `undefined` when the group does not exist. */
+  groupMembers(userGroupId: string): Promise<Map<string, string | undefined> | undefined>;
+  /** Nicknames of the users Quick BI knows; unknown ids are absent. Never throws for a missing user. */
+  nickNames(userIds: readonly string[]): Promise<Map<string, string>>;
+  /** Nicknames seen in rosters are remembered, so a report about those users needs no further request. */
+  remember(names: ReadonlyMap<string, string | undefined>): void;
+}
+
+export function createDirectoryService(c: QuickBICaller): DirectoryService {
+  const names = new DataLoader<string, string | null>(
+    async (ids) => {
+      const found = new Map<string, string>();
+      if (ids.length > LIST_THRESHOLD) {
+        const wanted = new Set(ids);
+        for await (const u of iterateUsers(c)) if (wanted.has(u.UserId) && u.NickName) found.set(u.UserId, u.NickName);
+      } else {
+        await Promise.all(
+          ids.map(async (id) => {
+            try {
+              const u = await queryUserInfoByUserId(c, { userId: id });
+              if (u.NickName) found.set(id, u.NickName);
+            } catch (e) {
+              if (!isUserNotFound(e)) throw e;
+            }
+          }),
+        );
+      }
+      return ids.map((id) => found.get(id) ?? null);
+    },
+    // The default batch window is one tick; concurrent diffs of one preview arrive over a few ms.
+    { batchScheduleFn: (run) => setTimeout(run, 5) },
+  );
+
+  let workspaces: Promise<Map<string, WorkspaceInfo>> | undefined;
+  async function allWorkspaces(): Promise<Map<string, WorkspaceInfo>> {
+    const list = await listAllOrganizationWorkspaces(c);
+    return new Map(list.map((w) => [w.WorkspaceId, { workspaceId: w.WorkspaceId, name: w.WorkspaceName, ownerUserId: w.Owner || undefined }]));
+  }
+
+  const directory: DirectoryService = {
+    async workspaceMembers(workspaceId) {
+      let list;
+      try {
+        list = await listAllWorkspaceUsers(c, { workspaceId });
+      } catch (e) {
+        if (isWorkspaceNotFound(e)) return undefined;
+        throw e;
+      }
+      const out = new Map<string, WorkspaceMember>();
+      for (const m of list) out.set(m.UserId, { userId: m.UserId, nickName: m.NickName || undefined, presetRoleId: m.Role?.RoleId });
+      directory.remember(new Map([...out.values()].map((m) => [m.userId, m.nickName])));
+      return out;
+    },
+
+    async workspace(workspaceId) {
+      // One listing per process serves every resource; a workspace created since is found by listing again.
+      workspaces ??= allWorkspaces();
+      const cached = workspaces;
+      cached.catch(() => {
+        if (workspaces === cached) workspaces = undefined;
+      });
+      const hit = (await cached).get(workspaceId);
+      if (hit) return hit;
+      workspaces = allWorkspaces();
+      return (await workspaces).get(workspaceId);
+    },
+
+    async groupMembers(userGroupId) {
+      let list;
+      try {
+        list = await queryUserGroupMember(c, { userGroupId });
+      } catch (e) {
+        if (isUserGroupNotFound(e)) return undefined;
+        throw e;
+      }
+      const out = new Map(list.filter((m) => !m.IsUserGroup).map((m) => [m.Id, m.Name || undefined] as const));
+      directory.remember(out);
+      return out;
+    },
+
+    async nickNames(userIds) {
+      const loaded = await names.loadMany([...new Set(userIds)]);
+      const out = new Map<string, string>();
+      [...new Set(userIds)].forEach((id, i) => {
+        const v = loaded[i];
+        if (typeof v === "string") out.set(id, v);
+      });
+      return out;
+    },
+
+    remember(seen) {
+      for (const [id, name] of seen) if (name) names.clear(id).prime(id, name);
+    },
+  };
+  return directory;
+}
