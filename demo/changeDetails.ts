@@ -7,6 +7,7 @@ import { UNKNOWN, type PropertyMap } from "../engine/host";
 import { runProgram, type ProgramFn } from "../engine/program";
 import type { PriorResource } from "./demoEngine";
 import type { StackSettings } from "./phases";
+import { WORKSPACE_ROLES } from "../provider/api/roles";
 import { roleName, type Names } from "./quickbiView";
 
 export interface Declared {
@@ -85,12 +86,28 @@ export function describeInputChanges(old: PropertyMap, now: Declared, oldSecret:
 
 /** For a create: the declared inputs in short (`role=analyst userIds=Nora New, Arjun Analyst`). */
 export function describeInputs(now: Declared, names: Names): string {
-  return Object.entries(now.inputs)
-    .filter(([k, v]) => !HIDDEN.has(k) && v !== undefined && v !== null)
-    .map(([k, v]) => `${k}=${now.secretInputs.includes(k) ? "[secret]" : show(v, names)}`)
+  const keys = [...new Set([...Object.keys(now.inputs), ...now.secretInputs])].sort();
+  return keys
+    .filter((k) => !HIDDEN.has(k) && (now.secretInputs.includes(k) || (now.inputs[k] !== undefined && now.inputs[k] !== null)))
+    .map((k) => `${k}=${now.secretInputs.includes(k) ? "[secret]" : show(now.inputs[k], names, k)}`)
     .join("  ");
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * An update whose inputs did not change is a correction of drift that a refresh recorded in the outputs. For a
+ * WorkspaceMembership that is `userRoles`: the role each member was last seen to hold.
+ */
+export function describeDrift(outputs: PropertyMap, now: Declared, names: Names): string[] {
+  const role = now.inputs.role;
+  const userRoles = outputs.userRoles;
+  if (!isRecord(userRoles) || role === undefined || role === UNKNOWN) return [];
+  const want = typeof role === "number" ? role : WORKSPACE_ROLES[String(role) as keyof typeof WORKSPACE_ROLES];
+  if (want === undefined) return [];
+  return Object.entries(userRoles)
+    .filter(([, held]) => held !== want)
+    .map(([u, held]) => `${names.of(u)} holds ${typeof held === "number" ? roleName(held) : String(held)}, declared ${roleName(want)}`);
 }

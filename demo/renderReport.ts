@@ -78,7 +78,7 @@ export function renderSteps(p: Printer, report: RunReport, details: Map<string, 
     const plan = s.error ? p.paint("red", `${PLAN[tense][s.op]} FAILED`) : PLAN[tense][s.op];
     const info = details.get(s.urn) ?? s.detail ?? "";
     p.line(
-      `  ${p.paint(COLOUR[s.op], sym)}  ${shortType(s.type).padEnd(typeW)}  ${s.name.padEnd(nameW)}  ${plan.padEnd(8)}${info ? `  ${p.paint("dim", `[${info}]`)}` : ""}`,
+      `  ${p.paint(COLOUR[s.op], sym)}  ${shortType(s.type).padEnd(typeW)}  ${s.name.padEnd(nameW)}  ${plan.padEnd(8)}${info ? `  ${p.paint("dim", `[${info}]`)}` : ""}`.trimEnd(),
     );
     if (s.error) p.line(`        ${p.paint("red", s.error)}`);
   }

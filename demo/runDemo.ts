@@ -20,7 +20,7 @@ import { deleteUserFromWorkspace, updateWorkspaceUserRole } from "../provider/ap
 import { WORKSPACE_ROLES } from "../provider/api/roles";
 import quickbiAccess = require("../examples/stack/index");
 import { AutomationEngine } from "./automationEngine";
-import { declaredInputs, describeInputChanges, describeInputs } from "./changeDetails";
+import { declaredInputs, describeDrift, describeInputChanges, describeInputs } from "./changeDetails";
 import { findPulumiCli, type DemoEngine, type EngineKind, type PriorResource } from "./demoEngine";
 import { OfflineEngine } from "./offlineEngine";
 import { PHASE1, PHASE2, PROJECT, SEED_IDS, STACK, stackSettings, type StackSettings } from "./phases";
@@ -127,8 +127,7 @@ class Demo {
   }
 
   /** Reads Quick BI after a phase, prints what changed and the table. */
-  async showQuickBI(phase: PhaseResult, table: boolean): Promise<void> {
-    const next = viewOf(await fetchQuickBIState(this.emu.url));
+  showQuickBI(phase: PhaseResult, next: QuickBIView, table: boolean): void {
     this.names.remember(next);
     phase.quickbiChanges = describeChanges(this.view, next, this.names);
     this.view = next;
@@ -166,6 +165,9 @@ class Demo {
     const report = await this.p.progress(`pulumi ${operation}`, () => `${this.calls - calls0} Quick BI API calls`, run);
     const phase: PhaseResult = { title, operation, report, calls: this.calls - calls0, writes: this.writes - writes0, checks: [], quickbiChanges: [] };
     this.phases.push(phase);
+    // Read Quick BI first, so ids created by this step already have names in the details.
+    const after = viewOf(await fetchQuickBIState(this.emu.url));
+    this.names.remember(after);
     const details = typeof detailsFor === "function" ? await detailsFor() : detailsFor;
     renderSteps(this.p, report, details);
     renderCounts(this.p, report);
@@ -180,7 +182,7 @@ class Demo {
     if (operation === "preview" || operation === "refresh") {
       this.check(phase, `${operation} changed nothing in Quick BI`, phase.writes === 0, `${phase.writes} writes`);
     }
-    await this.showQuickBI(phase, operation === "up" || operation === "destroy");
+    this.showQuickBI(phase, after, operation === "up" || operation === "destroy");
     return phase;
   }
 
@@ -191,8 +193,27 @@ class Demo {
     const out = new Map<string, string>();
     for (const [urn, now] of declared) {
       const old = prior.get(urn);
-      const text = old ? describeInputChanges(old.inputs, now, old.secretInputs, this.names).join("; ") : describeInputs(now, this.names);
+      let text = describeInputs(now, this.names);
+      if (old) {
+        const changes = describeInputChanges(old.inputs, now, old.secretInputs, this.names);
+        text = (changes.length > 0 ? changes : describeDrift(old.outputs, now, this.names)).join("; ");
+      }
       if (text) out.set(urn, text);
+    }
+    return out;
+  }
+
+  /** After an up: the same details with the values that were unknown in the preview (new users' ids) filled in. */
+  static appliedDetails(before: Map<string, PriorResource>, after: Map<string, PriorResource>, planned: Map<string, string>, names: Names): Map<string, string> {
+    const out = new Map(planned);
+    for (const [urn, now] of after) {
+      const old = before.get(urn);
+      const declared = { inputs: now.inputs, secretInputs: now.secretInputs };
+      if (!old) out.set(urn, describeInputs(declared, names));
+      else if (old.id !== now.id || JSON.stringify(old.inputs) !== JSON.stringify(now.inputs)) {
+        const changes = describeInputChanges(old.inputs, declared, old.secretInputs, names);
+        if (changes.length > 0) out.set(urn, changes.join("; "));
+      }
     }
     return out;
   }
@@ -221,7 +242,10 @@ class Demo {
     const details = await this.details(settings);
     const preview = await this.operate(previewTitle, "preview", settings, details);
     if (!preview.report?.ok) throw new StopDemo();
-    const up = await this.operate(upTitle, "up", settings, details);
+    const before = await this.engine.priorResources();
+    const up = await this.operate(upTitle, "up", settings, async () =>
+      Demo.appliedDetails(before, await this.engine.priorResources(), details, this.names),
+    );
     if (!up.report?.ok) throw new StopDemo();
     const planned = plannedOps(preview.report);
     const done = plannedOps(up.report);
@@ -259,7 +283,7 @@ class Demo {
     phase.calls = this.calls - calls0;
     phase.writes = this.writes - writes0;
     this.check(phase, "both edits were accepted by Quick BI", phase.writes === 2, `${phase.writes} writes`);
-    await this.showQuickBI(phase, false);
+    this.showQuickBI(phase, viewOf(await fetchQuickBIState(this.emu.url)), false);
     return phase;
   }
 

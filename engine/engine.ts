@@ -317,7 +317,7 @@ export class Engine {
                 run.state.resources = run.state.resources.filter((r) => r.custom || allRegistered.has(r.urn));
                 // Deps-first order, as the engine writes its snapshot.
                 const order = new Map(result.registrations.map((r, i) => [r.urn, i]));
-                run.state.resources.sort((a, b) => (order.get(a.urn) ?? Infinity) - (order.get(b.urn) ?? Infinity));
+                run.state.resources.sort((a, b) => (order.get(a.urn) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.urn) ?? Number.MAX_SAFE_INTEGER));
                 run.state.outputs = run.crypter.seal(result.stackOutputs, result.secretStackOutputs);
             }
         }

@@ -8,6 +8,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { createRequire } from "node:module";
+import * as vm from "node:vm";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 import { PropertyMap, UNKNOWN } from "./host";
 
@@ -295,7 +296,19 @@ async function runExclusive(program: ProgramFn, opts: RunProgramOptions): Promis
     pulumi.runtime.setAllConfig(opts.config ?? {}, opts.secretKeys ?? []);
 
     const errors: Error[] = [];
-    const record = (e: unknown) => errors.push(e instanceof Error ? e : new Error(String(e)));
+    const record = (e: unknown) => {
+        const err = e instanceof Error ? e : new Error(String(e));
+        if (!errors.some((x) => x === err || x.message === err.message)) errors.push(err);
+    };
+    // The SDK reports a resource whose inputs failed (an apply that threw, say) by leaving a rejection unhandled on
+    // purpose: the language host owns the process and counts those as program errors. We run in someone else's
+    // process (a test runner, the demo), so for the duration of the run we take that role: the rejections become
+    // `errors` instead of crashing the process or failing an unrelated test. The real process object is needed:
+    // test runners hand modules a copy whose listeners the runtime never calls.
+    const realProcess = vm.runInThisContext("process") as NodeJS.Process;
+    const previous = realProcess.listeners("unhandledRejection");
+    realProcess.removeAllListeners("unhandledRejection");
+    realProcess.on("unhandledRejection", record);
     try {
         // The error is caught inside the stack's init: escaping from it would reach the SDK's own unhandled
         // paths, which end the process (the language host is a process per program; we are not).
@@ -310,7 +323,14 @@ async function runExclusive(program: ProgramFn, opts: RunProgramOptions): Promis
     } catch (e) {
         record(e);
     }
-    await settingsInternal.waitForRPCs();
+    try {
+        await settingsInternal.waitForRPCs();
+        // A rejection is reported unhandled only after the microtasks of its turn: let that happen while we listen.
+        await new Promise((r) => setImmediate(r));
+    } finally {
+        realProcess.off("unhandledRejection", record);
+        for (const l of previous) realProcess.on("unhandledRejection", l as (...args: unknown[]) => void);
+    }
     return {
         registrations: monitor.registrations,
         stackOutputs: monitor.stackOutputs,

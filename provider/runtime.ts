@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { CallOptions, Envelope, QueryParams, QuickBICaller } from "./api/call";
 import { createClient, type QuickBIClient } from "./api/client";
-import type { ConfigSource } from "./api/settings";
+import { KEYS, type ConfigSource } from "./api/settings";
 import { createGroupMembershipHandler } from "./handlers/groupMembership";
 import type { Handler } from "./handlers/handler";
 import { createUserHandler } from "./handlers/user";
@@ -45,6 +45,8 @@ class LazyCaller implements QuickBICaller {
 }
 
 let config: ConfigSource | undefined;
+/** The `quickbi:*` values the current services were built from (kept only in this process's memory). */
+let configValues: string | undefined;
 let services: Services | undefined;
 const handlers = new Map<ResourceKind, Handler>();
 
@@ -59,8 +61,14 @@ function currentServices(): Services {
  */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   const source = req.config;
+  const values = JSON.stringify(Object.values(KEYS).map((k) => source.get(k.config) ?? null));
   config = { get: (key: string) => source.get(key) };
-  services = undefined;
+  // Each resource kind configures separately with the same config; keep one client (and one future batching
+  // layer) for the process unless the settings really changed.
+  if (values !== configValues) {
+    configValues = values;
+    services = undefined;
+  }
 }
 
 export function handler(kind: string): Handler {

@@ -4,7 +4,7 @@
  * the resource in the access report, attaches provider logs to the resource in the CLI's display, and keys the
  * per-process claims that detect authoritative and additive resources mixed on one workspace or group.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 export const URN_KEY = "__urn";
 
@@ -29,4 +29,12 @@ export function logTarget(ref: ResourceRef): pulumi.Resource | undefined {
   if (ref.urn === undefined) return undefined;
   const urn = ref.urn;
   return { urn: { promise: () => Promise.resolve(urn) } } as unknown as pulumi.Resource;
+}
+
+/**
+ * The `__urn` input a membership resource registers with: the URN the engine will give it, computed from the name,
+ * the type token and the parent (enough for every resource this package defines; aliases do not change the URN).
+ */
+export function urnInput(name: string, typeToken: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<string> {
+  return pulumi.createUrn(name, typeToken, opts?.parent);
 }

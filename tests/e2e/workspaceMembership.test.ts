@@ -240,18 +240,6 @@ test("a batch that half-succeeds is a partial create carrying what was applied; 
   expect(t.outputs.userIds).toEqual([SEED.pavel, SEED.victor]);
 });
 
-test("no credential or config value appears in __provider, outputs or the host's stderr", async () => {
-  const t = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel], role: "viewer" }));
-  await t.create();
-  await t.refresh();
-  const texts = [String(t.reg.inputs.__provider), JSON.stringify(t.outputs), JSON.stringify(t.inputs), h.host.stderr];
-  for (const text of texts) {
-    expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeySecret);
-    expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeyId);
-    expect(text).not.toContain(String(h.emu.port));
-  }
-});
-
 test("an update that half-succeeds records what was applied (partial update); a retry that applies nothing is a plain error", async () => {
   const t = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel], role: "viewer" }));
   await t.create();
@@ -269,4 +257,22 @@ test("an update that half-succeeds records what was applied (partial update); a 
   expect(again).toBeInstanceOf(ProviderError);
   expect(again).not.toBeInstanceOf(InitFailedError);
   expect((again as Error).message).toMatch(/could not update 1 user:\n  - b8c7\w+: Viewer\.AddInTo\.Workspace: .*\(AddUserToWorkspace, RequestId [0-9A-F-]+\)/);
+});
+
+test("no credential or config value appears in __provider, outputs or the host's stderr", async () => {
+  const t = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel], role: "viewer" }));
+  await t.create();
+  await t.refresh();
+  // A failing delete (the owner cannot leave their workspace): the host prints the error and its stack to stderr.
+  const owner = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userId: SEED.owner, role: "admin", adopt: true }));
+  await owner.create();
+  await expect(owner.destroy()).rejects.toThrow(/CanNot\.Remove\.WorkspaceOwner: .*RequestId/);
+  await h.host.settleLogs();
+  expect(h.host.stderr).toContain("CanNot.Remove.WorkspaceOwner");
+  const texts = [String(t.reg.inputs.__provider), JSON.stringify(t.outputs), JSON.stringify(t.inputs), h.host.stderr];
+  for (const text of texts) {
+    expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeySecret);
+    expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeyId);
+    expect(text).not.toContain(String(h.emu.port));
+  }
 });

@@ -182,6 +182,26 @@ describe("failures", () => {
         expect(done.outputs.computed).toBe("out-p1-v");
     });
 
+    test("a partial update keeps the properties the provider returned, with initErrors, until the next up", async () => {
+        const engine = freshEngine();
+        const prog = (value: string, failApply?: string) => async () => {
+            new Fixture("pu1", { key: "pu1", value, ...(failApply ? { failApply } : {}) });
+        };
+        await engine.up(prog("v1"));
+        const id = loadState(engine.statePath)!.resources.find((r) => r.name === "pu1")!.id;
+        const failed = await engine.up(prog("v2", "init"));
+        expect(failed.ok).toBe(false);
+        expect(failed.steps[0]).toMatchObject({ op: "update", detail: expect.stringContaining("partially updated") });
+        const mid = loadState(engine.statePath)!.resources.find((r) => r.name === "pu1")!;
+        expect(mid).toMatchObject({ id, initErrors: ["second half failed"] });
+        expect(mid.outputs).toMatchObject({ value: "v2", computed: "partial" });
+        const fixed = await engine.up(prog("v2"));
+        expect(fixed.counts.update).toBe(1);
+        const done = loadState(engine.statePath)!.resources.find((r) => r.name === "pu1")!;
+        expect(done.initErrors).toBeUndefined();
+        expect(done.outputs.computed).toBe("out-pu1-v2");
+    });
+
     test("a plain create error fails the up and leaves nothing in state; no deletes run after a failure", async () => {
         const engine = freshEngine();
         await engine.up(async () => {
@@ -305,9 +325,11 @@ describe("concurrency", () => {
     const many = (n: number, prefix: string, extra: Partial<FixtureArgs> = {}) => async () => {
         for (let i = 0; i < n; i++) new Fixture(`${prefix}${i}`, { key: `${prefix}${i}`, value: "v", delayMs: 250, ...extra });
     };
+    // long enough that all registrations (spread over tens of ms on a busy machine) overlap
+    const slow = { delayMs: 800 };
 
     test("unbounded: independent creates are all in flight at once", async () => {
-        const report = await freshEngine().up(many(12, "cu"));
+        const report = await freshEngine().up(many(12, "cu", slow));
         expect(report.counts.create).toBe(12);
         expect(maxInflight(h.calls())).toBeGreaterThanOrEqual(10);
     });

@@ -98,6 +98,19 @@ test("a program that throws is reported, with what it registered before", async 
     expect(run.registrations.map((r) => r.name)).toContain("first");
 });
 
+test("an apply that throws becomes a program error (the SDK leaves it unhandled on purpose), not a crash", async () => {
+    const run = await runProgram(async () => {
+        const bad = pulumi.output("x").apply((): string => {
+            throw new Error("apply bug");
+        });
+        new Fixture("z", { key: bad, value: "v" });
+        new Fixture("fine", { key: "kf", value: "v" });
+    });
+    expect(run.errors.map((e) => e.message).join("\n")).toContain("apply bug");
+    expect(run.registrations.map((r) => r.name)).toContain("fine");
+    expect(run.registrations.map((r) => r.name)).not.toContain("z");
+});
+
 test("concurrent runs are serialized: the SDK's runtime state is process-global", async () => {
     const [one, two] = await Promise.all([
         runProgram(async () => {
