@@ -11,6 +11,7 @@ import { LocalWorkspace, type EngineEvent, type OpType, type Stack } from "@pulu
 import type { LogEntry, LogSeverity, PropertyMap } from "../engine/host";
 import { countSteps, type Operation, type RunReport, type Step, type StepOp } from "../engine/report";
 import { isSealed } from "../engine/secrets";
+import { REPORT_FILE_ENV } from "../provider/report";
 import { createWorkspace, type Workspace } from "../engine/workspace";
 import type { DemoEngine, EngineFactoryOptions, PriorResource } from "./demoEngine";
 import type { StackSettings } from "./phases";
@@ -119,6 +120,8 @@ export class AutomationEngine implements DemoEngine {
             ALIBABA_CLOUD_ACCESS_KEY_ID: "",
             ALIBABA_CLOUD_ACCESS_KEY_SECRET: "",
             QUICKBI_ENDPOINT: "",
+            // The CLI shows the provider's debug log only with --debug; the access report's JSON lines go here too.
+            [REPORT_FILE_ENV]: reportFile(backendDir),
           },
         },
       );
@@ -148,9 +151,17 @@ export class AutomationEngine implements DemoEngine {
   private async run(operation: Operation, settings: StackSettings, fn: (log: EventLog) => Promise<unknown>): Promise<RunReport> {
     const started = Date.now();
     const log = new EventLog(operation);
+    const file = reportFile(this.backendDir);
+    const offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
     try {
       await this.configure(settings);
       await fn(log);
+      if (fs.existsSync(file)) {
+        const added = fs.readFileSync(file).subarray(offset).toString("utf8");
+        for (const line of added.split("\n").filter((l) => l.trim() !== "")) {
+          log.logs.push({ severity: "debug", message: line, urn: "", streamId: 0, ephemeral: false, at: Date.now() });
+        }
+      }
       return log.report(started, operation === "preview" || operation === "destroy" ? {} : await this.outputs());
     } catch (e) {
       return log.report(started, {}, e);
@@ -195,6 +206,10 @@ export class AutomationEngine implements DemoEngine {
     await this.workspace.cleanup();
     fs.rmSync(this.backendDir, { recursive: true, force: true });
   }
+}
+
+function reportFile(backendDir: string): string {
+  return path.join(backendDir, "access-report.jsonl");
 }
 
 /** Pulumi's checkpoint format for an encrypted secret. */

@@ -38,7 +38,8 @@ export async function declaredInputs(
   return new Map(run.registrations.filter((r) => r.custom).map((r) => [r.urn, { inputs: r.inputs, secretInputs: r.secretInputs }]));
 }
 
-const HIDDEN = new Set(["__provider"]);
+/** Internal inputs (`__provider`, `__urn`, ...) are the package's business, not the reader's. */
+const isHidden = (k: string) => k.startsWith("__");
 
 /** Keys whose numbers are workspace role ids. */
 const ROLE_KEYS = new Set(["roleId", "userRoles"]);
@@ -53,7 +54,7 @@ function show(v: unknown, names: Names, key = ""): string {
 
 /** `role: analyst→viewer`, `userIds: +Priya New −Omar Ops`, `workspaceId: Sales Analytics→Finance`. */
 export function describeInputChanges(old: PropertyMap, now: Declared, oldSecret: readonly string[], names: Names): string[] {
-  const keys = [...new Set([...Object.keys(old), ...Object.keys(now.inputs)])].filter((k) => !HIDDEN.has(k)).sort();
+  const keys = [...new Set([...Object.keys(old), ...Object.keys(now.inputs)])].filter((k) => !isHidden(k)).sort();
   const out: string[] = [];
   for (const k of keys) {
     const a = old[k];
@@ -88,7 +89,7 @@ export function describeInputChanges(old: PropertyMap, now: Declared, oldSecret:
 export function describeInputs(now: Declared, names: Names): string {
   const keys = [...new Set([...Object.keys(now.inputs), ...now.secretInputs])].sort();
   return keys
-    .filter((k) => !HIDDEN.has(k) && (now.secretInputs.includes(k) || (now.inputs[k] !== undefined && now.inputs[k] !== null)))
+    .filter((k) => !isHidden(k) && (now.secretInputs.includes(k) || (now.inputs[k] !== undefined && now.inputs[k] !== null)))
     .map((k) => `${k}=${now.secretInputs.includes(k) ? "[secret]" : show(now.inputs[k], names, k)}`)
     .join("  ");
 }

@@ -19,6 +19,12 @@ const HOST_ENV: Record<string, string | undefined> = {
   QUICKBI_ENDPOINT: undefined,
 };
 
+/**
+ * A deadline per provider call, which the engine does not have: a demo that hangs teaches nothing, one that fails
+ * with "deadline exceeded" points at the step. Generous: the provider retries throttling for up to ~11 s per call.
+ */
+const CALL_TIMEOUT_MS = 120_000;
+
 export class OfflineEngine implements DemoEngine {
   readonly kind = "offline-driver" as const;
   readonly banner = [
@@ -37,7 +43,7 @@ export class OfflineEngine implements DemoEngine {
   static async create(opts: EngineFactoryOptions): Promise<OfflineEngine> {
     const workspace = await createWorkspace({ project: opts.project });
     try {
-      const host = opts.sharedHost ? await ProviderHost.start({ cwd: workspace.dir, env: HOST_ENV }) : undefined;
+      const host = opts.sharedHost ? await ProviderHost.start({ cwd: workspace.dir, env: HOST_ENV, callTimeoutMs: CALL_TIMEOUT_MS }) : undefined;
       return new OfflineEngine(opts, workspace, host);
     } catch (e) {
       await workspace.cleanup();
@@ -59,6 +65,7 @@ export class OfflineEngine implements DemoEngine {
       secretKeys: settings.secretKeys,
       secretsPassphrase: this.opts.passphrase,
       hostEnv: HOST_ENV,
+      callTimeoutMs: CALL_TIMEOUT_MS,
       ...(this.host ? { host: this.host } : {}),
     });
   }

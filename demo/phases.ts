@@ -1,7 +1,7 @@
 /**
  * The example stack's config in each phase of the demo. Phase 2 is the pull request a team would open: the sales
  * analysts drop to viewer, Omar leaves, Lena's admin grant moves to Finance, Priya joins the Business group.
- * Ids are those of the emulator's default organization (emulator/defaultSeed.ts).
+ * Names and ids are those of the emulator's default organization (emulator/defaultSeed.ts).
  */
 import { DEMO_ACCESS_KEY } from "../emulator/defaultSeed";
 
@@ -31,14 +31,15 @@ const USERS_V1 = {
   lena: { accountName: account("lena.lead"), nickName: "Lena Lead", userType: "developer" },
 };
 
+/** Workspaces, groups and existing users by name, as a team would write them (the program looks them up). */
 export const PHASE1 = {
   users: USERS_V1,
   teams: {
-    "sales-analysts": { workspaceId: SEED_IDS.sales, role: "analyst", members: ["nora", SEED_IDS.arjun] },
-    platform: { workspaceId: SEED_IDS.sandbox, role: "developer", members: ["omar", SEED_IDS.diego] },
+    "sales-analysts": { workspace: "Sales Analytics", role: "analyst", members: ["nora", "arjun.analyst"] },
+    platform: { workspace: "Data Platform Sandbox", role: "developer", members: ["omar", "diego.dev"] },
   },
-  grants: { lena: { workspaceId: SEED_IDS.sales, role: "admin", user: "lena" } },
-  groups: { business: { userGroupId: SEED_IDS.business, members: ["nora", "lena"] } },
+  grants: { lena: { workspace: "Sales Analytics", role: "admin", user: "lena" } },
+  groups: { business: { group: "Business", members: ["nora", "lena"] } },
 };
 
 const { omar: _leaves, ...stayers } = USERS_V1;
@@ -46,10 +47,10 @@ export const PHASE2 = {
   users: { ...stayers, priya: { accountName: account("priya.new"), nickName: "Priya New", userType: "analyst" } },
   teams: {
     "sales-analysts": { ...PHASE1.teams["sales-analysts"], role: "viewer" },
-    platform: { ...PHASE1.teams.platform, members: [SEED_IDS.diego] },
+    platform: { ...PHASE1.teams.platform, members: ["diego.dev"] },
   },
-  grants: { lena: { ...PHASE1.grants.lena, workspaceId: SEED_IDS.finance } },
-  groups: { business: { userGroupId: SEED_IDS.business, members: ["nora", "lena", "priya"] } },
+  grants: { lena: { ...PHASE1.grants.lena, workspace: "Finance" } },
+  groups: { business: { group: "Business", members: ["nora", "lena", "priya"] } },
 };
 
 /** The break-glass admin is secret config: it must never show up in the output, the state file or the logs. */

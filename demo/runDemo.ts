@@ -18,6 +18,7 @@ import { defaultSeed, startEmulator, type RunningEmulator } from "../emulator";
 import { createClient } from "../provider/api/client";
 import { deleteUserFromWorkspace, updateWorkspaceUserRole } from "../provider/api/operations";
 import { WORKSPACE_ROLES } from "../provider/api/roles";
+import { collectAccessReport, formatAccessReportMarkdown, type AccessReport } from "../provider/report";
 import quickbiAccess = require("../examples/stack/index");
 import { AutomationEngine } from "./automationEngine";
 import { declaredInputs, describeDrift, describeInputChanges, describeInputs } from "./changeDetails";
@@ -58,6 +59,8 @@ export interface PhaseResult {
   checks: Check[];
   /** What changed in Quick BI during the phase, one line per fact. */
   quickbiChanges: string[];
+  /** The provider's access report of the phase (from its log), when it logged one. */
+  accessReport: AccessReport;
 }
 
 export interface DemoResult {
@@ -163,7 +166,7 @@ class Demo {
       destroy: () => this.engine.destroy(settings),
     }[operation];
     const report = await this.p.progress(`pulumi ${operation}`, () => `${this.calls - calls0} Quick BI API calls`, run);
-    const phase: PhaseResult = { title, operation, report, calls: this.calls - calls0, writes: this.writes - writes0, checks: [], quickbiChanges: [] };
+    const phase: PhaseResult = { title, operation, report, calls: this.calls - calls0, writes: this.writes - writes0, checks: [], quickbiChanges: [], accessReport: [] };
     this.phases.push(phase);
     // Read Quick BI first, so ids created by this step already have names in the details.
     const after = viewOf(await fetchQuickBIState(this.emu.url));
@@ -171,10 +174,15 @@ class Demo {
     const details = typeof detailsFor === "function" ? await detailsFor() : detailsFor;
     renderSteps(this.p, report, details);
     renderCounts(this.p, report);
-    const access = report.logs.filter((l) => l.severity === "info" && l.message.trim() !== "");
-    if (access.length > 0) {
-      this.p.line("  Provider messages:");
-      for (const l of access) for (const m of l.message.split("\n")) this.p.line(`    ${m}`);
+    const messages = report.logs.filter((l) => l.severity === "info" && l.message.trim() !== "");
+    if (messages.length > 0) {
+      this.p.line(`  Access report (logged by the provider${operation === "preview" ? ", before anything changes" : ""}):`);
+      for (const l of messages) for (const m of l.message.split("\n")) this.p.line(`    ${this.paintChange(m)}`);
+    }
+    try {
+      phase.accessReport = collectAccessReport(report.logs);
+    } catch (e) {
+      this.check(phase, "the provider's access report is readable", false, e instanceof Error ? e.message : String(e));
     }
     for (const w of report.warnings) this.p.line(`  ${this.p.paint("yellow", "warning:")} ${w}`);
     for (const e of report.errors) this.p.line(`  ${this.p.paint("red", "error:")} ${e}`);
@@ -184,6 +192,11 @@ class Demo {
     }
     this.showQuickBI(phase, after, operation === "up" || operation === "destroy");
     return phase;
+  }
+
+  private paintChange(line: string): string {
+    const t = line.trimStart();
+    return t.startsWith("+ ") ? this.p.paint("green", line) : t.startsWith("- ") ? this.p.paint("red", line) : t.startsWith("~ ") ? this.p.paint("yellow", line) : line;
   }
 
   /** Per-resource details for the steps of the coming preview/up: what changes, or what gets created. */
@@ -238,10 +251,15 @@ class Demo {
     previewTitle: string,
     upTitle: string,
     settings: StackSettings,
+    opts: { prComment?: boolean } = {},
   ): Promise<{ preview: PhaseResult; up: PhaseResult; details: Map<string, string> }> {
     const details = await this.details(settings);
     const preview = await this.operate(previewTitle, "preview", settings, details);
     if (!preview.report?.ok) throw new StopDemo();
+    if (opts.prComment && preview.accessReport.length > 0) {
+      this.p.line(this.p.paint("dim", "  The access report as a CI job would post it on the pull request (collectAccessReport + formatAccessReportMarkdown):"));
+      for (const l of formatAccessReportMarkdown(preview.accessReport).split("\n")) this.p.line(`    ${l}`);
+    }
     const before = await this.engine.priorResources();
     const up = await this.operate(upTitle, "up", settings, async () =>
       Demo.appliedDetails(before, await this.engine.priorResources(), details, this.names),
@@ -272,7 +290,7 @@ class Demo {
     const calls0 = this.calls;
     const writes0 = this.writes;
     const client = await createClient({ get: (k: string) => settings.values[k] }, {});
-    const phase: PhaseResult = { title: "out-of-band edits", operation: "out-of-band", calls: 0, writes: 0, checks: [], quickbiChanges: [] };
+    const phase: PhaseResult = { title: "out-of-band edits", operation: "out-of-band", calls: 0, writes: 0, checks: [], quickbiChanges: [], accessReport: [] };
     this.phases.push(phase);
     const seq = this.emu.calls().at(-1)?.seq ?? 0;
     await updateWorkspaceUserRole(client, { workspaceId: SEED_IDS.sales, userId: userIds.nora, roleId: WORKSPACE_ROLES.analyst });
@@ -298,6 +316,7 @@ class Demo {
       "preview the pull request: sales analysts → viewer, Omar leaves, Lena's admin grant moves to Finance, Priya joins Business",
       "up",
       v2,
+      { prComment: true },
     );
     const c = preview2.report?.counts;
     this.check(
@@ -308,6 +327,7 @@ class Demo {
     );
     const roleLine = [...details2.values()].find((d) => d.includes("role: analyst→viewer"));
     this.check(preview2, "the role change reads analyst→viewer", roleLine !== undefined);
+
     await this.noChanges("preview again: nothing to do", v2);
 
     const ids = (up1.report?.outputs.userIds ?? {}) as Record<string, string>;
@@ -380,7 +400,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
     failures.push(...demo.failures);
   } catch (e) {
-    failures.push(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    // The stack trace only helps when something unexpected broke; DEBUG=1 shows it.
+    failures.push(e instanceof Error ? (process.env.DEBUG ? (e.stack ?? e.message) : e.message) : String(e));
   } finally {
     await engine?.close().catch((e: unknown) => failures.push(`cleanup: ${String(e)}`));
     await emu.stop();

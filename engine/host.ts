@@ -332,6 +332,11 @@ export class ProviderHost {
             throw e;
         }
 
+        // The host's gRPC server keeps it alive forever: never leave one behind when this process exits.
+        const reap = () => child.kill("SIGKILL");
+        process.once("exit", reap);
+        child.once("exit", () => process.off("exit", reap));
+
         const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": 400 * 1024 * 1024,
             "grpc.max_send_message_length": 400 * 1024 * 1024,
@@ -383,6 +388,9 @@ export class ProviderHost {
         }
     }
 
+    /** Calls sent and not answered yet (diagnostics: what a stuck operation is waiting for). */
+    readonly inFlight = new Set<{ method: string; urn: string; startedAt: number }>();
+
     private unary<Req, Res>(
         method: string,
         fn: (req: Req, md: GrpcJs.Metadata, opts: Partial<GrpcJs.CallOptions>, cb: (err: GrpcJs.ServiceError | null, res: Res) => void) => unknown,
@@ -390,8 +398,12 @@ export class ProviderHost {
     ): Promise<Res> {
         const opts: Partial<GrpcJs.CallOptions> = {};
         if (this.callTimeoutMs !== undefined) opts.deadline = Date.now() + this.callTimeoutMs;
+        const urn = (req as { getUrn?: () => string }).getUrn?.() ?? "";
+        const call = { method, urn, startedAt: Date.now() };
+        this.inFlight.add(call);
         return new Promise<Res>((resolve, reject) => {
             fn.call(this.client, req, new grpc.Metadata(), opts, (err, res) => {
+                this.inFlight.delete(call);
                 if (err) reject(toProviderError(err, method));
                 else resolve(res);
             });

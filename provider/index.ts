@@ -6,3 +6,6 @@ export * from "./resources";
 export { QuickBIApiError, isQuickBIApiError } from "./api/errors";
 export { ORGANIZATION_ROLES, USER_TYPES, WORKSPACE_ROLES } from "./api/roles";
 export { AdoptRequiredError, MembershipWriteError, PartialApplyError } from "./handlers/errors";
+export * from "./lookups";
+export * from "./report";
+export { AccessGuardError } from "./handlers/guards";

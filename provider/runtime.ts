@@ -8,12 +8,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CallOptions, Envelope, QueryParams, QuickBICaller } from "./api/call";
 import { createClient, type QuickBIClient } from "./api/client";
 import { KEYS, type ConfigSource } from "./api/settings";
+import { createGroupMembersHandler } from "./handlers/groupMembers";
 import { createGroupMembershipHandler } from "./handlers/groupMembership";
 import type { Handler } from "./handlers/handler";
 import { createUserHandler } from "./handlers/user";
+import { createWorkspaceMembersHandler, type AuthoritativeSettings } from "./handlers/workspaceMembers";
 import { createWorkspaceMembershipHandler } from "./handlers/workspaceMembership";
+import { withAccessReport } from "./report/additive";
 import { isResourceKind, type ResourceKind } from "./resources/kinds";
-import { createServices, type Services } from "./service";
+import { createServices, type BatchingSettings, type Services } from "./service";
 
 /**
  * A caller that builds the real client on its first request. Settings resolution is async (the credential chain may
@@ -42,6 +45,12 @@ class LazyCaller implements QuickBICaller {
   async callEnvelope(action: string, params: QueryParams, options: CallOptions): Promise<Envelope> {
     return (await this.#get()).callEnvelope(action, params, options);
   }
+
+  /** `quickbi:coalesce` / `quickbi:batchWindowMs` as resolved with the client (stack config → env → default). */
+  async batching(): Promise<BatchingSettings> {
+    const s = (await this.#get()).settings;
+    return { coalesce: s.coalesce, batchWindowMs: s.batchWindowMs };
+  }
 }
 
 let config: ConfigSource | undefined;
@@ -50,8 +59,18 @@ let configValues: string | undefined;
 let services: Services | undefined;
 const handlers = new Map<ResourceKind, Handler>();
 
+/** Read at call time: who the access key belongs to, for the authoritative resources' self-guard. */
+function authoritativeSettings(): AuthoritativeSettings {
+  const callerUserId = config?.get("quickbi:callerUserId") || process.env.QUICKBI_CALLER_USER_ID || undefined;
+  return { callerUserId };
+}
+
 function currentServices(): Services {
-  services ??= createServices(new LazyCaller(config));
+  if (services === undefined) {
+    const caller = new LazyCaller(config);
+    // One Services per host process: its coalescers are shared by every resource operation the engine sends here.
+    services = createServices(caller, { batching: () => caller.batching() });
+  }
   return services;
 }
 
@@ -83,10 +102,16 @@ export function handler(kind: string): Handler {
         h = createUserHandler(currentServices);
         break;
       case "workspaceMembership":
-        h = createWorkspaceMembershipHandler(currentServices);
+        h = withAccessReport(kind, createWorkspaceMembershipHandler(currentServices), currentServices);
         break;
       case "groupMembership":
-        h = createGroupMembershipHandler(currentServices);
+        h = withAccessReport(kind, createGroupMembershipHandler(currentServices), currentServices);
+        break;
+      case "workspaceMembers":
+        h = createWorkspaceMembersHandler(currentServices, authoritativeSettings);
+        break;
+      case "groupMembers":
+        h = createGroupMembersHandler(currentServices, authoritativeSettings);
         break;
     }
     handlers.set(kind, h);

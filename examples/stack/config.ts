@@ -3,14 +3,16 @@
  * preview with the key that is wrong instead of an API error halfway through an update.
  *
  * Project keys (namespace = the project name in Pulumi.yaml, `quickbi-access`):
- *   users      map  key → {accountName | accountId, nickName, userType, roleIds?}   users this stack creates
- *   teams      map  name → {workspaceId, role, members: [user]}                    one WorkspaceMembership each
- *   grants     map  name → {workspaceId, role, user}                               single-user memberships
- *   groups     map  name → {userGroupId, members: [user]}                          one GroupMembership each
- *   breakGlass secret object {accountName, nickName}                               optional emergency admin
- * A `user` is a key of `users` (a user this stack manages) or the 32-hex-digit id of an existing Quick BI user.
+ *   users      map  key → {accountName | accountId, nickName, userType, roleIds?}  users this stack creates
+ *   teams      map  name → {workspace | workspaceId, role, members: [user]}       one WorkspaceMembership each
+ *   grants     map  name → {workspace | workspaceId, role, user}                  single-user memberships
+ *   groups     map  name → {group | userGroupId, members: [user]}                 one GroupMembership each
+ *   breakGlass secret object {accountName, nickName}                              optional emergency admin
+ * Workspaces and groups are named as Quick BI shows them (looked up with getWorkspace / getUserGroup) or given by id.
+ * A `user` is a key of `users` (a user this stack manages), the account name or UID of an existing Quick BI user
+ * (looked up with getUser), or a Quick BI user id (32 hex digits).
  * Provider keys (`quickbi:endpoint`, `quickbi:accessKeyId`, `quickbi:accessKeySecret`, ...) are read by the provider
- * at call time, not by the program.
+ * and the lookups, not by this file.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -33,15 +35,28 @@ export const UserSchema = z
     message: "set accountName (RAM users as master:sub) or accountId (the Alibaba Cloud UID)",
   });
 
-export const TeamSchema = z
-  .object({ workspaceId: z.string().min(1), role: WorkspaceRoleSchema, members: z.array(z.string().min(1)).min(1).max(1000) })
-  .strict();
+/** A workspace by name (as Quick BI shows it) or by id: exactly one of the two. */
+const workspaceRef = {
+  workspace: z.string().min(1).optional(),
+  workspaceId: z.string().min(1).optional(),
+};
+const oneWorkspace = (w: { workspace?: string; workspaceId?: string }) => (w.workspace === undefined) !== (w.workspaceId === undefined);
+const ONE_WORKSPACE = { message: "set workspace (its name) or workspaceId, not both", path: ["workspace"] };
 
-export const GrantSchema = z.object({ workspaceId: z.string().min(1), role: WorkspaceRoleSchema, user: z.string().min(1) }).strict();
+export const TeamSchema = z
+  .object({ ...workspaceRef, role: WorkspaceRoleSchema, members: z.array(z.string().min(1)).min(1).max(1000) })
+  .strict()
+  .refine(oneWorkspace, ONE_WORKSPACE);
+
+export const GrantSchema = z
+  .object({ ...workspaceRef, role: WorkspaceRoleSchema, user: z.string().min(1) })
+  .strict()
+  .refine(oneWorkspace, ONE_WORKSPACE);
 
 export const GroupSchema = z
-  .object({ userGroupId: z.string().min(1), members: z.array(z.string().min(1)).min(1).max(1000) })
-  .strict();
+  .object({ group: z.string().min(1).optional(), userGroupId: z.string().min(1).optional(), members: z.array(z.string().min(1)).min(1).max(1000) })
+  .strict()
+  .refine((g) => (g.group === undefined) !== (g.userGroupId === undefined), { message: "set group (its name) or userGroupId, not both", path: ["group"] });
 
 export const BreakGlassSchema = z.object({ accountName: z.string().min(1), nickName: z.string().min(1).max(50) }).strict();
 
@@ -78,20 +93,7 @@ export function readStackConfig(cfg: pulumi.Config = new pulumi.Config()): Stack
   }
   const parsed = StackConfigSchema.safeParse(raw);
   if (!parsed.success) fail(cfg.name, parsed.error);
-  for (const [name, team] of Object.entries(parsed.data.teams)) checkRefs(parsed.data, `${cfg.name}:teams.${name}.members`, team.members);
-  for (const [name, group] of Object.entries(parsed.data.groups)) checkRefs(parsed.data, `${cfg.name}:groups.${name}.members`, group.members);
-  for (const [name, grant] of Object.entries(parsed.data.grants)) checkRefs(parsed.data, `${cfg.name}:grants.${name}.user`, [grant.user]);
   return parsed.data;
-}
-
-function checkRefs(config: StackConfig, where: string, refs: readonly string[]): void {
-  for (const ref of refs) {
-    if (!(ref in config.users) && !QUICKBI_USER_ID.test(ref)) {
-      throw new pulumi.RunError(
-        `invalid stack config: ${where}: "${ref}" is neither a key of users nor a Quick BI user id (32 hex digits)`,
-      );
-    }
-  }
 }
 
 /** The optional break-glass admin, kept as a secret: who it is must not be readable from the stack's config or state. */

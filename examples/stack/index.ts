@@ -6,14 +6,36 @@
  * - `grants`: single-user WorkspaceMemberships (e.g. the one admin of a workspace);
  * - `groups`: one GroupMembership per user group;
  * - `breakGlass` (secret): an emergency organization admin whose identity stays secret.
- * See config.ts for the keys and Pulumi.dev.yaml.example for a complete stack file.
+ * Workspaces, groups and existing users are referred to by name and looked up in Quick BI (getWorkspace,
+ * getUserGroup, getUser), so the stack file reads like the console. See config.ts for the keys and
+ * Pulumi.dev.yaml.example for a complete stack file.
  *
  * The module exports one async function (Pulumi calls it and uses its result as the stack outputs), so the same
  * program can be run again with other config, which is what `npm run demo` does between phases.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GroupMembership, QuickBIUser, WorkspaceMembership } from "pulumi-quickbi";
+import {
+  getUserGroupOutput,
+  getUserOutput,
+  getWorkspaceOutput,
+  GroupMembership,
+  QuickBIUser,
+  WorkspaceMembership,
+} from "pulumi-quickbi";
 import { QUICKBI_USER_ID, readBreakGlass, readStackConfig } from "./config";
+
+/** One lookup per distinct name, however many teams mention it. */
+function memo<T>(fn: (key: string) => T): (key: string) => T {
+  const seen = new Map<string, T>();
+  return (key) => {
+    let v = seen.get(key);
+    if (v === undefined) {
+      v = fn(key);
+      seen.set(key, v);
+    }
+    return v;
+  };
+}
 
 async function quickbiAccess() {
   const config = readStackConfig();
@@ -29,18 +51,24 @@ async function quickbiAccess() {
     });
   }
 
-  /** A managed user's id (an Output, so memberships wait for the user) or an existing user's id as given. */
+  const workspaceByName = memo((name: string) => getWorkspaceOutput({ name }).workspaceId);
+  const groupByName = memo((name: string) => getUserGroupOutput({ name }).userGroupId);
+  const userByAccount = memo((account: string) => getUserOutput({ account }).userId);
+
+  const workspaceId = (w: { workspace?: string; workspaceId?: string }): pulumi.Input<string> =>
+    w.workspaceId ?? workspaceByName(w.workspace as string);
+
+  /** A stack user's id (an Output, so memberships wait for the user), a user id as given, or an account looked up. */
   const userId = (ref: string): pulumi.Input<string> => {
     const managed = users[ref];
     if (managed !== undefined) return managed.userId;
-    if (QUICKBI_USER_ID.test(ref)) return ref;
-    throw new pulumi.RunError(`unknown user "${ref}"`);
+    return QUICKBI_USER_ID.test(ref) ? ref : userByAccount(ref);
   };
 
   const teams: Record<string, WorkspaceMembership> = {};
   for (const [name, team] of Object.entries(config.teams)) {
     teams[name] = new WorkspaceMembership(`team-${name}`, {
-      workspaceId: team.workspaceId,
+      workspaceId: workspaceId(team),
       role: team.role,
       userIds: team.members.map(userId),
     });
@@ -49,7 +77,7 @@ async function quickbiAccess() {
   const grants: Record<string, WorkspaceMembership> = {};
   for (const [name, grant] of Object.entries(config.grants)) {
     grants[name] = new WorkspaceMembership(`grant-${name}`, {
-      workspaceId: grant.workspaceId,
+      workspaceId: workspaceId(grant),
       role: grant.role,
       userId: userId(grant.user),
     });
@@ -58,7 +86,7 @@ async function quickbiAccess() {
   const groups: Record<string, GroupMembership> = {};
   for (const [name, group] of Object.entries(config.groups)) {
     groups[name] = new GroupMembership(`group-${name}`, {
-      userGroupId: group.userGroupId,
+      userGroupId: group.userGroupId ?? groupByName(group.group as string),
       userIds: group.members.map(userId),
     });
   }

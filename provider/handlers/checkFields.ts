@@ -9,7 +9,7 @@ import { containsUnknown } from "./unknown";
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 
 /** Keys the engine/host adds to every property bag; never user input. */
-const RESERVED = new Set(["__provider"]);
+const RESERVED = new Set(["__provider", "__urn"]);
 
 export interface FieldCheck<S extends z.ZodRawShape> {
   /** Parsed (normalized) values of the fields that were present, known and valid. */

@@ -128,8 +128,17 @@ export function createGroupMembersHandler(services: ServicesProvider, settings: 
       const fc = checkFields(groupMembersShape, news);
       const ref = resourceRefOf(news);
       const gid = fc.values.userGroupId;
-      const p = gid !== undefined && fc.values.userIds ? await plan(gid, fc.values.userIds).catch(() => undefined) : undefined;
-      if (gid === undefined || fc.values.userIds === undefined || p !== undefined) await report(ref, "create", gid ?? "(unknown)", p);
+      if (gid === undefined || fc.values.userIds === undefined) {
+        await report(ref, "create", gid ?? "(unknown)", undefined);
+        return result;
+      }
+      // A failed read only costs the preview its report: create reads again and decides.
+      const p = await plan(gid, fc.values.userIds).catch(() => null);
+      if (p === undefined) {
+        const reason = `user group ${gid} does not exist in the Quick BI organization; look groups up by name with getUserGroup`;
+        return { ...result, failures: [{ property: "userGroupId", reason }] };
+      }
+      if (p !== null) await report(ref, "create", gid, p);
       return result;
     },
 
@@ -140,7 +149,8 @@ export function createGroupMembersHandler(services: ServicesProvider, settings: 
       const ref = resourceRefOf(news);
       const gid = fc.values.userGroupId;
       if (fc.unknown.has("userGroupId") || (gid !== undefined && gid !== old.userGroupId)) {
-        await report(ref, "delete", old.userGroupId, { before: new Set(old.userIds), after: new Set(), kept: [] });
+        const caller = settings().callerUserId;
+        await report(ref, "delete", old.userGroupId, { before: new Set(old.userIds.filter((u) => u !== caller)), after: new Set(), kept: [] });
         const p = gid !== undefined && fc.values.userIds ? await plan(gid, fc.values.userIds).catch(() => undefined) : undefined;
         await report(ref, "create", gid ?? "(unknown)", p);
         return { changes: true, replaces: ["userGroupId"], deleteBeforeReplace: true };
@@ -191,7 +201,7 @@ export function createGroupMembersHandler(services: ServicesProvider, settings: 
       const userGroupId = prev?.userGroupId ?? id;
       const ref = resourceRefOf(props);
       const roster = await services().directory.groupMembers(userGroupId);
-      if (roster === undefined) return;
+      if (roster === undefined) return release(ref.urn);
       const caller = settings().callerUserId;
       const managed = (prev?.userIds ?? []).filter((u) => roster.has(u) && u !== caller);
       const before = new Set(roster.keys());

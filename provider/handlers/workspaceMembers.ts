@@ -212,8 +212,13 @@ export function createWorkspaceMembersHandler(services: ServicesProvider, settin
         await report(ref, "create", workspaceId ?? "(unknown)", undefined);
         return result;
       }
-      const p = await plan(workspaceId, ids(fc.values.members)).catch(() => undefined);
-      if (p === undefined) return result;
+      // A failed read only costs the preview its report: create reads again and decides.
+      const p = await plan(workspaceId, ids(fc.values.members)).catch(() => null);
+      if (p === null) return result;
+      if (p === undefined) {
+        const reason = `workspace ${workspaceId} does not exist in the Quick BI organization; look workspaces up by name with getWorkspace`;
+        return { ...result, failures: [{ property: "workspaceId", reason }] };
+      }
       const failuresOut: CheckFailure[] = p.violations.map((reason) => ({ property: "members", reason }));
       if (failuresOut.length > 0) return { ...result, failures: failuresOut };
       await report(ref, "create", workspaceId, p);
@@ -227,8 +232,9 @@ export function createWorkspaceMembersHandler(services: ServicesProvider, settin
       const ref = resourceRefOf(news);
       const newWs = fc.values.workspaceId;
       if (fc.unknown.has("workspaceId") || (newWs !== undefined && newWs !== old.workspaceId)) {
-        // Leaving the old workspace removes everyone this resource managed there (the guards keep the protected).
-        const leave = new Map(ids(old.members));
+        // Leaving the old workspace removes everyone this resource managed there, except whom the guards protect.
+        const guarded = protectedUsers(old.ownerUserId ?? undefined, settings().callerUserId);
+        const leave = new Map([...ids(old.members)].filter(([u]) => !guarded.has(u)));
         await report(ref, "delete", old.workspaceId, { before: leave, after: new Map(), kept: [], violations: [] });
         const p = newWs !== undefined && fc.values.members ? await plan(newWs, ids(fc.values.members)).catch(() => undefined) : undefined;
         if (p && p.violations.length > 0) throw new AccessGuardError(`${RESOURCE} ${ref.name ?? old.workspaceId}`, p.violations);
@@ -283,7 +289,7 @@ export function createWorkspaceMembersHandler(services: ServicesProvider, settin
       const workspaceId = prev?.workspaceId ?? id;
       const ref = resourceRefOf(props);
       const seen = await observe(workspaceId, new Map());
-      if (seen === undefined) return;
+      if (seen === undefined) return release(ref.urn);
       const guarded = protectedUsers(seen.ownerUserId, settings().callerUserId);
       const managed = Object.keys(prev?.members ?? {}).filter((u) => seen.roles.has(u) && !guarded.has(u));
       const after = new Map([...seen.roles].filter(([u]) => !managed.includes(u)));

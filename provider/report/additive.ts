@@ -43,6 +43,11 @@ export function withAccessReport(kind: AdditiveKind, inner: Handler, services: S
   const type = TYPES[kind];
   const parentKey = kind === "workspaceMembership" ? "workspaceId" : "userGroupId";
   const claimKind: ClaimTarget["kind"] = kind === "workspaceMembership" ? "workspace" : "user group";
+  /**
+   * Outputs of these resources do not carry `__urn`, so delete learns the URN from an earlier diff in this process
+   * (a replace diffs, then deletes): its entry then has the same key as the diff's and is not counted twice.
+   */
+  const urnById = new Map<string, ResourceRef>();
 
   function entry(ref: ResourceRef, id: string | undefined, operation: AccessReportEntry["operation"], parent: string, changes: AccessReportEntry["changes"] | undefined): AccessReportEntry {
     const base = {
@@ -142,8 +147,9 @@ export function withAccessReport(kind: AdditiveKind, inner: Handler, services: S
 
     async diff(id, olds, news) {
       const result = await inner.diff(id, olds, news);
-      if (result.changes !== true) return result;
       const ref = resourceRefOf(news);
+      if (ref.urn !== undefined) urnById.set(id, ref);
+      if (result.changes !== true) return result;
       const c = updateChanges(olds, news, (result.replaces ?? []).length > 0);
       if (c?.old) await report(entry(ref, id, "delete", c.old.parent, c.old.changes), ref);
       if (c) await report(entry(ref, id, c.old ? "create" : "update", c.now.parent.known ? (c.now.parent.id ?? "(unknown)") : "(unknown)", c.now.changes), ref);
@@ -151,7 +157,8 @@ export function withAccessReport(kind: AdditiveKind, inner: Handler, services: S
     },
 
     async delete(id, props) {
-      const ref = resourceRefOf(props);
+      const own = resourceRefOf(props);
+      const ref = own.urn !== undefined ? own : (urnById.get(id) ?? own);
       const c = updateChanges(props, {}, true);
       await inner.delete(id, props);
       if (c?.old) await report(entry(ref, id, "delete", c.old.parent, c.old.changes), ref);

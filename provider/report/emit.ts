@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import type { DirectoryService } from "../service";
 import { formatEntry } from "./format";
 import { logTarget, type ResourceRef } from "./resourceRef";
-import { REPORT_PREFIX, type AccessReportEntry } from "./schema";
+import { AccessReportEntrySchema, REPORT_PREFIX, type AccessReportEntry } from "./schema";
 
 export const REPORT_FILE_ENV = "QUICKBI_ACCESS_REPORT_FILE";
 
@@ -39,7 +39,8 @@ export async function emitAccessReport(
   ref: ResourceRef,
   directory: DirectoryService | undefined,
 ): Promise<AccessReportEntry> {
-  const entry = await withNickNames(raw, directory);
+  // Validated on the way out, so a CI job reading it back with collectAccessReport never meets a malformed line.
+  const entry = AccessReportEntrySchema.parse(await withNickNames(raw, directory));
   if (entry.changes.length === 0 && !entry.unknown && (entry.kept ?? []).length === 0) return entry;
   const resource = logTarget(ref);
   const line = REPORT_PREFIX + JSON.stringify(entry);

@@ -36,5 +36,7 @@ export function logTarget(ref: ResourceRef): pulumi.Resource | undefined {
  * the type token and the parent (enough for every resource this package defines; aliases do not change the URN).
  */
 export function urnInput(name: string, typeToken: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<string> {
+  // No parent means the stack, which the engine leaves out of URNs (as createUrn does). Passing the stack resource
+  // itself would wait on its URN, which in a mocked run resolves only after the program's registrations.
   return pulumi.createUrn(name, typeToken, opts?.parent);
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { URN_KEY, urnInput } from "../report/resourceRef";
 import { TYPE_MODULE, TYPE_NAMES } from "./kinds";
 import { createShim } from "./shim";
 
@@ -22,6 +23,8 @@ export class GroupMembership extends pulumi.dynamic.Resource {
   declare readonly userIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { userId: undefined, userIds: undefined, ...args }, opts, TYPE_MODULE, TYPE_NAMES.groupMembership);
+    // __urn names the resource in the access report and keys the authoritative/additive mixing check.
+    const urn = urnInput(name, `pulumi-nodejs:dynamic/${TYPE_MODULE}:${TYPE_NAMES.groupMembership}`, opts);
+    super(provider, name, { userId: undefined, userIds: undefined, ...args, [URN_KEY]: urn }, opts, TYPE_MODULE, TYPE_NAMES.groupMembership);
   }
 }

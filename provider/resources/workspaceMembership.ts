@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { URN_KEY, urnInput } from "../report/resourceRef";
 import { TYPE_MODULE, TYPE_NAMES } from "./kinds";
 import { createShim } from "./shim";
 
@@ -36,7 +37,8 @@ export class WorkspaceMembership extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { userId: undefined, userIds: undefined, roleId: undefined, userRoles: undefined, ...args },
+      // __urn names the resource in the access report and keys the authoritative/additive mixing check.
+      { userId: undefined, userIds: undefined, roleId: undefined, userRoles: undefined, ...args, [URN_KEY]: urnInput(name, `pulumi-nodejs:dynamic/${TYPE_MODULE}:${TYPE_NAMES.workspaceMembership}`, opts) },
       opts,
       TYPE_MODULE,
       TYPE_NAMES.workspaceMembership,

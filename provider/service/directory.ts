@@ -6,6 +6,7 @@
  */
 import DataLoader from "dataloader";
 import type { QuickBICaller } from "../api/call";
+import { DEFAULT_TIMING, QuietWindow } from "../batching/quietWindow";
 import { isUserGroupNotFound, isUserNotFound, isWorkspaceNotFound } from "../api/errors";
 import {
   iterateUsers,
@@ -45,6 +46,7 @@ export interface DirectoryService {
 }
 
 export function createDirectoryService(c: QuickBICaller): DirectoryService {
+  const nameWindow = new QuietWindow(() => DEFAULT_TIMING);
   const names = new DataLoader<string, string | null>(
     async (ids) => {
       const found = new Map<string, string>();
@@ -65,8 +67,9 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
       }
       return ids.map((id) => found.get(id) ?? null);
     },
-    // The default batch window is one tick; concurrent diffs of one preview arrive over a few ms.
-    { batchScheduleFn: (run) => setTimeout(run, 5) },
+    // The default batch window is one tick; concurrent checks/diffs of one preview reach the host over tens of ms,
+    // so the window waits for a quiet gap (see batching/quietWindow.ts).
+    { batchScheduleFn: nameWindow.schedule },
   );
 
   let workspaces: Promise<Map<string, WorkspaceInfo>> | undefined;
@@ -117,7 +120,9 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
     },
 
     async nickNames(userIds) {
-      const loaded = await names.loadMany([...new Set(userIds)]);
+      const pending = names.loadMany([...new Set(userIds)]);
+      nameWindow.touch();
+      const loaded = await pending;
       const out = new Map<string, string>();
       [...new Set(userIds)].forEach((id, i) => {
         const v = loaded[i];

@@ -10,6 +10,7 @@ import {
   queryUserInfoByUserId,
   updateUser,
   type UserInfo,
+  type UserListItem,
 } from "../api/operations";
 import type { UserTypeCode } from "../api/roles";
 
@@ -46,7 +47,7 @@ export interface UserService {
   remove(userId: string, transferWorksTo?: string): Promise<"deleted" | "absent">;
 }
 
-function toOrgUser(u: UserInfo): OrgUser {
+export function toOrgUser(u: UserInfo | UserListItem): OrgUser {
   return {
     userId: u.UserId,
     accountId: u.AccountId || undefined,

@@ -1,0 +1,63 @@
+/**
+ * When a coalesced batch is sent. The engine's concurrent operations do not reach the provider host in the same
+ * instant: hundreds of gRPC calls from one `pulumi up` arrive spread over tens of milliseconds (more on a loaded
+ * machine), so a fixed window of 10–20 ms cuts them into many small batches. This window instead waits for a QUIET GAP
+ * (no new request for `quietMs`) and never longer than `maxWaitMs` after its first request, so a steady stream cannot
+ * hold a batch back forever.
+ *
+ * It plugs into DataLoader as its `batchScheduleFn`. DataLoader only calls that once per batch, so the loader's owner
+ * also calls `touch()` after every load to push the quiet deadline (see coalescer.ts).
+ */
+
+export interface WindowTiming {
+  /** Send once no request has arrived for this long (ms). */
+  readonly quietMs: number;
+  /** Send at the latest this long after the batch's first request (ms). */
+  readonly maxWaitMs: number;
+}
+
+/** Defaults: a 20 ms quiet gap (`quickbi:batchWindowMs`) and a 250 ms ceiling. */
+export const DEFAULT_TIMING: WindowTiming = { quietMs: 20, maxWaitMs: 250 };
+
+interface Pending {
+  readonly run: () => void;
+  readonly openedAt: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class QuietWindow {
+  #pending: Pending | undefined;
+
+  constructor(private readonly timing: () => WindowTiming) {}
+
+  /** DataLoader's `batchScheduleFn`. */
+  readonly schedule = (run: () => void): void => {
+    // DataLoader asks for a new batch while one is still waiting only when that one is full: send the full one now.
+    this.flush();
+    const openedAt = Date.now();
+    this.#pending = { run, openedAt, timer: setTimeout(() => this.flush(), this.delay(openedAt)) };
+  };
+
+  /** A request joined the open batch: the quiet gap starts again (within the ceiling). */
+  touch(): void {
+    const p = this.#pending;
+    if (p === undefined) return;
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.flush(), this.delay(p.openedAt));
+  }
+
+  /** Sends the open batch now, if there is one. */
+  flush(): void {
+    const p = this.#pending;
+    if (p === undefined) return;
+    this.#pending = undefined;
+    clearTimeout(p.timer);
+    p.run();
+  }
+
+  private delay(openedAt: number): number {
+    const { quietMs, maxWaitMs } = this.timing();
+    const untilCeiling = openedAt + Math.max(quietMs, maxWaitMs) - Date.now();
+    return Math.max(0, Math.min(quietMs, untilCeiling));
+  }
+}
