@@ -77,7 +77,7 @@ function converged(emu: RunningEmulator, users: number, stage: Stage | "destroye
   return { expected: want.size, found: found - extra };
 }
 
-async function runOne(o: BenchOptions, concurrency: Concurrency, coalesce: boolean): Promise<RunResult> {
+export async function runOne(o: BenchOptions, concurrency: Concurrency, coalesce: boolean): Promise<RunResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const calls: CallRecord[] = [];
   const emu = await startEmulator({

@@ -4,7 +4,7 @@
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import Bottleneck from "bottleneck";
-import { InitFailedError, PropertyMap, ProviderHost, UNKNOWN } from "./host";
+import { InitFailedError, PropertyMap, ProviderHost } from "./host";
 import { ProgramFn, RegisterAnswer, Registration, runProgram } from "./program";
 import { countSteps, Operation, RunReport, Step, StepOp } from "./report";
 import { redact, SecretsCrypter } from "./secrets";
@@ -76,6 +76,9 @@ class Run {
     readonly errors: string[] = [];
     readonly warnings: string[] = [];
     aborted = false;
+    /** Registrations whose steps have started and not finished (diagnostics). */
+    readonly inProgress = new Set<string>();
+    phase = "starting";
     /** Replace steps whose old copy is deleted at the end: a failure there is reported on the replace step. */
     readonly replacedSteps = new Map<ResourceState, Step>();
     private readonly limiter: Bottleneck | undefined;
@@ -161,6 +164,23 @@ export class Engine {
     private readonly passphrase: string;
     /** The host of the operation in progress, if any. */
     host: ProviderHost | undefined;
+    private current: Run | undefined;
+
+    /**
+     * What the operation in progress is waiting for: its phase, the resources whose steps are under way, and the
+     * provider calls in flight. For diagnosing a run that does not finish (a provider call that never returns, or a
+     * program awaiting something that never resolves).
+     */
+    pending(): { operation?: Operation; phase?: string; resources: string[]; providerCalls: { method: string; urn: string; ms: number }[] } {
+        const run = this.current;
+        const now = Date.now();
+        return {
+            operation: run?.operation,
+            phase: run?.phase,
+            resources: run ? [...run.inProgress] : [],
+            providerCalls: run ? [...run.host.inFlight].map((c) => ({ method: c.method, urn: c.urn, ms: now - c.startedAt })) : [],
+        };
+    }
 
     constructor(readonly options: EngineOptions) {
         this.statePath = options.statePath ?? path.join(options.projectDir, ".pulumi-state.json");
@@ -210,6 +230,7 @@ export class Engine {
         this.host = host;
         const firstLog = host.logs.length;
         const run = new Run(operation, host, state, crypter, this.statePath, this.options.parallel ?? "unbounded");
+        this.current = run;
         let outputs: PropertyMap = {};
         try {
             for (const p of state.pendingOperations) {
@@ -220,8 +241,10 @@ export class Engine {
             }
             if (operation !== "preview") state.pendingOperations = [];
             // The engine configures the provider before any other call, with the whole stack config, secret bit removed.
+            run.phase = "configure";
             await host.configure(this.options.config ?? {});
             await this.options.onHostStarted?.(host);
+            run.phase = operation === "preview" || operation === "up" ? "program" : operation;
             outputs = await body(run);
         } catch (e) {
             run.errors.push(errorMessage(e));
@@ -237,6 +260,7 @@ export class Engine {
             }
             if (!shared) await host.stop();
             if (this.host === host) this.host = undefined;
+            if (this.current === run) this.current = undefined;
         }
         const errors = run.errors;
         return {
@@ -272,6 +296,7 @@ export class Engine {
                 run.warnings.push(`${reg.urn}: ${why}`);
                 throw new Error(why);
             }
+            run.inProgress.add(reg.urn);
             try {
                 return await run.limit(() => this.stepFor(run, reg));
             } catch (e) {
@@ -279,6 +304,8 @@ export class Engine {
                 // As `pulumi up` without --continue-on-error: no new steps once one failed.
                 run.aborted = true;
                 throw e;
+            } finally {
+                run.inProgress.delete(reg.urn);
             }
         };
         const result = await runProgram(program, {
@@ -308,6 +335,7 @@ export class Engine {
         }
         for (const e of result.errors) run.errors.push(`the program failed: ${e.message}`);
         const allRegistered = new Set(result.registrations.map((r) => r.urn));
+        run.phase = "deletes";
 
         if (run.errors.length === 0) {
             // Resources the program no longer declares, plus old copies of create-before-delete replacements.
@@ -596,4 +624,4 @@ export class Engine {
     }
 }
 
-export { UNKNOWN };
+

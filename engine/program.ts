@@ -178,7 +178,6 @@ class RecordingMonitor {
     }
 
     registerResource(req: resproto.RegisterResourceRequest, cb: Callback<resproto.RegisterResourceResponse>): void {
-        if (process.env.H4DEBUG) console.log("H4 register", req.getName());
         const urn = makeUrn(this.stack, this.project, req.getParent(), req.getType(), req.getName());
         const rawInputs = (req.getObject()?.toJavaScript() ?? {}) as PropertyMap;
         const { plain, secretKeys } = unwrapMap(rawInputs);
@@ -226,7 +225,6 @@ class RecordingMonitor {
                 res.setUrn(urn);
                 res.setId(a.id ?? "");
                 res.setObject(Struct.fromJavaScript(object as Record<string, StructPbModule.JavaScriptValue>));
-                if (process.env.H4DEBUG) console.log("H4 answered", req.getName(), JSON.stringify(object).slice(0, 300));
                 cb(null, res);
             },
             (err: unknown) => {
@@ -246,7 +244,6 @@ class RecordingMonitor {
     }
 
     registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, cb: Callback<object>): void {
-        if (process.env.H4DEBUG) console.log("H4 outputs", req.getUrn());
         if (req.getUrn() === this.stackUrn) {
             const { plain, secretKeys } = unwrapMap((req.getOutputs()?.toJavaScript() ?? {}) as PropertyMap);
             this.stackOutputs = plain;
@@ -317,10 +314,7 @@ async function runExclusive(program: ProgramFn, opts: RunProgramOptions): Promis
         // paths, which end the process (the language host is a process per program; we are not).
         await runInPulumiStack(async () => {
             try {
-                if (process.env.H4DEBUG) console.log("H4 program start");
-                const r = (await program()) ?? {};
-                if (process.env.H4DEBUG) console.log("H4 program returned");
-                return r;
+                return (await program()) ?? {};
             } catch (e) {
                 record(e);
                 return {};
@@ -329,10 +323,8 @@ async function runExclusive(program: ProgramFn, opts: RunProgramOptions): Promis
     } catch (e) {
         record(e);
     }
-    if (process.env.H4DEBUG) console.log("H4 stack done");
     try {
         await settingsInternal.waitForRPCs();
-        if (process.env.H4DEBUG) console.log("H4 rpcs done");
         // A rejection is reported unhandled only after the microtasks of its turn: let that happen while we listen.
         await new Promise((r) => setImmediate(r));
     } finally {

@@ -102,7 +102,11 @@ export class QuickBIClient implements QuickBICaller {
     }
     this.#sdk = new OpenApi(config);
     this.#limiter = options.limiter ?? sharedLimiter(settings.endpoint, creds.accessKeyId, settings.maxQps);
-    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#retry = {
+      baseDelayMs: settings.retryBaseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+      maxDelayMs: settings.retryMaxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+      ...options.retry,
+    };
     this.#onEvent = options.onEvent;
   }
 

@@ -41,12 +41,23 @@ export interface ClientSettings {
   readonly timeoutMs: number;
   readonly coalesce: boolean;
   readonly batchWindowMs: number;
+  /** First retry backoff ceiling and its cap, ms (full jitter). Optional so hand-built settings keep compiling. */
+  readonly retryBaseDelayMs?: number;
+  readonly retryMaxDelayMs?: number;
   /** Where each setting came from, e.g. `{endpoint: "env QUICKBI_ENDPOINT", credentials: "stack config"}`. */
   readonly sources: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_REGION = "cn-hangzhou";
-export const DEFAULTS = { maxQps: 10, maxRetries: 6, timeoutMs: 10_000, coalesce: true, batchWindowMs: 20 } as const;
+export const DEFAULTS = {
+  maxQps: 10,
+  maxRetries: 6,
+  timeoutMs: 10_000,
+  coalesce: true,
+  batchWindowMs: 20,
+  retryBaseDelayMs: 200,
+  retryMaxDelayMs: 5_000,
+} as const;
 
 /** Stack config keys (fully qualified, as the dynamic provider host's `configure` receives them) and env names. */
 export const KEYS = {
@@ -60,6 +71,8 @@ export const KEYS = {
   timeoutMs: { config: "quickbi:timeoutMs", env: ["QUICKBI_TIMEOUT_MS"] },
   coalesce: { config: "quickbi:coalesce", env: ["QUICKBI_COALESCE"] },
   batchWindowMs: { config: "quickbi:batchWindowMs", env: ["QUICKBI_BATCH_WINDOW_MS"] },
+  retryBaseDelayMs: { config: "quickbi:retryBaseDelayMs", env: ["QUICKBI_RETRY_BASE_DELAY_MS"] },
+  retryMaxDelayMs: { config: "quickbi:retryMaxDelayMs", env: ["QUICKBI_RETRY_MAX_DELAY_MS"] },
 } as const;
 type Knob = keyof typeof KEYS;
 
@@ -109,6 +122,8 @@ const knobSchemas = {
   maxRetries: z.coerce.number().int().min(0).max(20),
   timeoutMs: z.coerce.number().int().min(100).max(600_000),
   batchWindowMs: z.coerce.number().int().min(0).max(10_000),
+  retryBaseDelayMs: z.coerce.number().int().min(1).max(60_000),
+  retryMaxDelayMs: z.coerce.number().int().min(1).max(300_000),
   coalesce: z
     .string()
     .transform((s) => s.trim().toLowerCase())
@@ -121,6 +136,8 @@ const KNOB_HINTS: Readonly<Record<keyof typeof knobSchemas, string>> = {
   maxRetries: "a whole number from 0 to 20 (e.g. 6)",
   timeoutMs: "a whole number of milliseconds from 100 to 600000 (e.g. 10000)",
   batchWindowMs: "a whole number of milliseconds from 0 to 10000 (e.g. 20)",
+  retryBaseDelayMs: "a whole number of milliseconds from 1 to 60000 (e.g. 200)",
+  retryMaxDelayMs: "a whole number of milliseconds from 1 to 300000 (e.g. 5000)",
   coalesce: "true or false",
 };
 
@@ -283,6 +300,8 @@ export async function resolveSettings(
   const timeoutMs = knob("timeoutMs", config, env, sources);
   const coalesce = knob("coalesce", config, env, sources);
   const batchWindowMs = knob("batchWindowMs", config, env, sources);
+  const retryBaseDelayMs = knob("retryBaseDelayMs", config, env, sources);
+  const retryMaxDelayMs = knob("retryMaxDelayMs", config, env, sources);
 
   const credentials = await resolveCredentials(config, env, options.credentialChain ?? defaultCredentialChain, sources);
 
@@ -296,6 +315,8 @@ export async function resolveSettings(
     timeoutMs,
     coalesce,
     batchWindowMs,
+    retryBaseDelayMs,
+    retryMaxDelayMs,
     sources,
   });
 }

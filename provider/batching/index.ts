@@ -6,7 +6,7 @@
 import type { QuickBICaller } from "../api/call";
 import type { GroupMemberService, UserService, WorkspaceMemberService } from "../service";
 import { createCoalescedGroupMemberService } from "./groupMembers";
-import type { WindowTiming } from "./quietWindow";
+import { DEFAULT_TIMING, type WindowTiming } from "./quietWindow";
 import { createCoalescedUserService } from "./users";
 import { createCoalescedWorkspaceMemberService } from "./workspaceMembers";
 
@@ -33,7 +33,7 @@ export function createCoalescedServices(
   };
 }
 
-/** The window for a `quickbi:batchWindowMs` quiet gap: the ceiling is 250 ms, or the gap itself if longer. */
+/** The window for a `quickbi:batchWindowMs` quiet gap: the default ceiling, or the gap itself if longer. */
 export function timingFor(batchWindowMs: number): WindowTiming {
-  return { quietMs: batchWindowMs, maxWaitMs: Math.max(250, batchWindowMs) };
+  return { quietMs: batchWindowMs, maxWaitMs: Math.max(DEFAULT_TIMING.maxWaitMs, batchWindowMs) };
 }

@@ -16,8 +16,12 @@ export interface WindowTiming {
   readonly maxWaitMs: number;
 }
 
-/** Defaults: a 20 ms quiet gap (`quickbi:batchWindowMs`) and a 250 ms ceiling. */
-export const DEFAULT_TIMING: WindowTiming = { quietMs: 20, maxWaitMs: 250 };
+/**
+ * Defaults: a 20 ms quiet gap (`quickbi:batchWindowMs`) and a 1 s ceiling. The ceiling only matters while requests
+ * keep arriving; on a loaded machine a 1000-resource `up` reaches the host over several seconds, and a 250 ms
+ * ceiling cut each workspace's requests into many small batches (docs/scale.md).
+ */
+export const DEFAULT_TIMING: WindowTiming = { quietMs: 20, maxWaitMs: 1000 };
 
 interface Pending {
   readonly run: () => void;

@@ -16,6 +16,30 @@ import { AccessReportEntrySchema, REPORT_PREFIX, type AccessReportEntry } from "
 
 export const REPORT_FILE_ENV = "QUICKBI_ACCESS_REPORT_FILE";
 
+const CUSTOM_ROLE = /^role (\d+)$/;
+
+/** `role 1001` becomes `Report Builder (role 1001)` when the workspace's role list names it. */
+async function withRoleNames(entry: AccessReportEntry, directory: DirectoryService | undefined): Promise<AccessReportEntry> {
+  const labels = [...entry.changes.flatMap((c) => [c.from, c.to]), ...(entry.kept ?? []).map((k) => k.role)];
+  if (directory === undefined || entry.workspaceId === undefined || !labels.some((l) => l !== undefined && CUSTOM_ROLE.test(l))) return entry;
+  const names = await directory.workspaceRoleNames(entry.workspaceId).catch(() => new Map<number, string>());
+  const label = (l: string | undefined): string | undefined => {
+    const m = l === undefined ? null : CUSTOM_ROLE.exec(l);
+    const name = m ? names.get(Number(m[1])) : undefined;
+    return name === undefined ? l : `${name} (${l})`;
+  };
+  const change = <T extends { from?: string; to?: string }>(c: T): T => ({
+    ...c,
+    ...(c.from !== undefined ? { from: label(c.from) } : {}),
+    ...(c.to !== undefined ? { to: label(c.to) } : {}),
+  });
+  return {
+    ...entry,
+    changes: entry.changes.map(change),
+    ...(entry.kept ? { kept: entry.kept.map((k) => ({ ...k, role: label(k.role) ?? k.role })) } : {}),
+  };
+}
+
 /** Adds nicknames where Quick BI knows them; ids stay the key. */
 export async function withNickNames(entry: AccessReportEntry, directory: DirectoryService | undefined): Promise<AccessReportEntry> {
   if (directory === undefined) return entry;
@@ -40,7 +64,7 @@ export async function emitAccessReport(
   directory: DirectoryService | undefined,
 ): Promise<AccessReportEntry> {
   // Validated on the way out, so a CI job reading it back with collectAccessReport never meets a malformed line.
-  const entry = AccessReportEntrySchema.parse(await withNickNames(raw, directory));
+  const entry = AccessReportEntrySchema.parse(await withRoleNames(await withNickNames(raw, directory), directory));
   if (entry.changes.length === 0 && !entry.unknown && (entry.kept ?? []).length === 0) return entry;
   const resource = logTarget(ref);
   const line = REPORT_PREFIX + JSON.stringify(entry);
@@ -52,6 +76,9 @@ export async function emitAccessReport(
       void pulumi.log.warn(`pulumi-quickbi: could not append the access report to ${file}: ${(e as Error).message}`, resource);
     }
   }
-  await Promise.all([pulumi.log.info(formatEntry(entry), resource), pulumi.log.debug(line, resource)]);
+  // Not awaited: the SDK already delivers log messages in order, one round trip after another, and a check that
+  // waited for its own message would queue behind every other resource's (hundreds of resources turn into a
+  // trickle of seconds, which also defeats request coalescing in the host).
+  void Promise.all([pulumi.log.info(formatEntry(entry), resource), pulumi.log.debug(line, resource)]).catch(() => undefined);
   return entry;
 }

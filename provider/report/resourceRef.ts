@@ -38,5 +38,9 @@ export function logTarget(ref: ResourceRef): pulumi.Resource | undefined {
 export function urnInput(name: string, typeToken: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<string> {
   // No parent means the stack, which the engine leaves out of URNs (as createUrn does). Passing the stack resource
   // itself would wait on its URN, which in a mocked run resolves only after the program's registrations.
-  return pulumi.createUrn(name, typeToken, opts?.parent);
+  const urn = pulumi.createUrn(name, typeToken, opts?.parent);
+  // createUrn's Output carries the parent as a dependency. A dependency on a component stands for all of its
+  // children, so two memberships under one component would each wait for the other: a deadlock (the program never
+  // registers them). The URN is a name, not a dependency: pass the value on without the resources.
+  return pulumi.output(new Promise<string>((resolve) => urn.apply(resolve)));
 }

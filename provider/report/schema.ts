@@ -11,8 +11,8 @@ export const MEMBERSHIP_TYPES = ["WorkspaceMembership", "WorkspaceMembers", "Gro
 export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
 
 /**
- * One user's change. Workspace roles are preset names (`viewer`) or `role <id>` for custom roles; user groups use
- * `member`. An addition has only `to`, a removal only `from`, a role change both.
+ * One user's change. Workspace roles are preset names (`viewer`) or, for custom roles, `role <id>` prefixed with the
+ * workspace's name for it when Quick BI lists one (`Report Builder (role 1001)`); user groups use `member`. An addition has only `to`, a removal only `from`, a role change both.
  */
 export const AccessChangeSchema = z.object({
   userId: z.string(),

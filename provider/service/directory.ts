@@ -14,6 +14,7 @@ import {
   listAllWorkspaceUsers,
   queryUserGroupMember,
   queryUserInfoByUserId,
+  listWorkspaceRoles,
 } from "../api/operations";
 
 /** Above this many unknown ids, one listing of the organization is cheaper than one request per id. */
@@ -41,6 +42,8 @@ export interface DirectoryService {
   groupMembers(userGroupId: string): Promise<Map<string, string | undefined> | undefined>;
   /** Nicknames of the users Quick BI knows; unknown ids are absent. Never throws for a missing user. */
   nickNames(userIds: readonly string[]): Promise<Map<string, string>>;
+  /** Role id → Quick BI's role name in this workspace (custom roles included); empty when it cannot be read. */
+  workspaceRoleNames(workspaceId: string): Promise<Map<number, string>>;
   /** Nicknames seen in rosters are remembered, so a report about those users needs no further request. */
   remember(names: ReadonlyMap<string, string | undefined>): void;
 }
@@ -73,6 +76,7 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
   );
 
   let workspaces: Promise<Map<string, WorkspaceInfo>> | undefined;
+  const roleNames = new Map<string, Promise<Map<number, string>>>();
   async function allWorkspaces(): Promise<Map<string, WorkspaceInfo>> {
     const list = await listAllOrganizationWorkspaces(c);
     return new Map(list.map((w) => [w.WorkspaceId, { workspaceId: w.WorkspaceId, name: w.WorkspaceName, ownerUserId: w.Owner || undefined }]));
@@ -104,6 +108,18 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
       if (hit) return hit;
       workspaces = allWorkspaces();
       return (await workspaces).get(workspaceId);
+    },
+
+    async workspaceRoleNames(workspaceId) {
+      let pending = roleNames.get(workspaceId);
+      if (pending === undefined) {
+        pending = listWorkspaceRoles(c, { workspaceId }).then(
+          (defs) => new Map(defs.map((d) => [d.RoleId, d.RoleName] as const)),
+          () => new Map<number, string>(),
+        );
+        roleNames.set(workspaceId, pending);
+      }
+      return pending;
     },
 
     async groupMembers(userGroupId) {

@@ -112,13 +112,19 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberS
     action: string,
   ): Promise<Outcomes> {
     if (!r.requestSucceeded) {
-      return allWith(userIds, {
-        ok: false,
-        code: r.code ?? "Unsuccessful",
-        message: r.message ?? "Quick BI answered Success:false; nothing was applied",
-        requestId: r.requestId,
-        action,
-      });
+      // Nothing was applied, but the answer may still say why per user (FailureDetail): keep that reason.
+      return new Map(
+        userIds.map((u): [string, MemberOutcome] => {
+          const d = detailFor(u, r.failureDetail);
+          return [u, {
+            ok: false,
+            code: d?.code ?? r.code ?? "Unsuccessful",
+            message: d?.message ?? r.message ?? "Quick BI answered Success:false; nothing was applied",
+            requestId: r.requestId,
+            action,
+          }];
+        }),
+      );
     }
     if (r.failure === 0) return allWith(userIds, OK);
     const now = (await getRoles(workspaceId, userIds, roleId)) ?? new Map<string, number>();

@@ -77,6 +77,16 @@ test("the staged change previews + create, ~ update, +- replace, - delete, and t
   );
 });
 
+test("the provider's access report of the staged preview lists each user's change, and is printed for the PR", () => {
+  const entry = phase(3).accessReport.find((e) => e.name === "team-sales-analysts");
+  expect(entry?.changes.map((c) => [c.nickName, c.from, c.to]).sort()).toEqual([
+    ["Arjun Analyst", "analyst", "viewer"],
+    ["Nora New", "analyst", "viewer"],
+  ]);
+  expect(phase(3).accessReport.find((e) => e.name === "team-platform")?.changes).toEqual([expect.objectContaining({ nickName: "Omar Ops", from: "developer" })]);
+  expect(result.lines.join("\n")).toContain("**Quick BI access changes**");
+});
+
 test("the out-of-band edits are real signed calls, and the refresh reports the drift", () => {
   expect(phase(6).writes).toBe(2);
   expect(phase(6).quickbiChanges).toEqual(["~ Nora New in Sales Analytics: viewer → analyst", "- Lena Lead left Finance (was admin)"]);

@@ -343,6 +343,23 @@ describe("concurrency", () => {
     });
 });
 
+test("pending() tells what a running operation waits for", async () => {
+    const engine = freshEngine();
+    const running = engine.up(async () => {
+        new Fixture("slow1", { key: "slow1", value: "v", delayMs: 1500 });
+    });
+    let seen: ReturnType<Engine["pending"]> | undefined;
+    for (let i = 0; i < 100 && !seen; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const p = engine.pending();
+        if (p.providerCalls.some((c) => c.method === "Create")) seen = p;
+    }
+    await running;
+    expect(seen).toMatchObject({ operation: "up", phase: "program", resources: [urnOf("slow1")] });
+    expect(seen!.providerCalls).toEqual([expect.objectContaining({ method: "Create", urn: urnOf("slow1") })]);
+    expect(engine.pending()).toEqual({ resources: [], providerCalls: [] });
+});
+
 describe("config, secrets and logs", () => {
     test("secret config reaches the program as a secret, is sealed in state and never appears in state or report", async () => {
         const secret = "sk-very-secret-123";

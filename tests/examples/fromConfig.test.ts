@@ -34,6 +34,8 @@ pulumi.runtime.setMocks(
   false,
 );
 
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply((v) => resolve(v)));
+
 async function load(team: unknown): Promise<Record<string, pulumi.Output<unknown>>> {
   recorded = [];
   pulumi.runtime.setAllConfig({ [`${PROJECT}:quickbiWorkspaceId`]: WORKSPACE, [`${PROJECT}:quickbiTeam`]: JSON.stringify(team) }, []);
@@ -41,11 +43,12 @@ async function load(team: unknown): Promise<Record<string, pulumi.Output<unknown
   jest.isolateModules(() => {
     mod = require("../../examples/from-config/index");
   });
-  await new Promise((r) => setTimeout(r, 50));
+  // The exports reach every resource: once they resolve, every registration has reached the mocks.
+  await value(mod.quickbiUserIds);
+  await value(mod.quickbiMemberships);
   return mod;
 }
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply((v) => resolve(v)));
 
 test("one user per list entry and one membership per role, parented to the team component", async () => {
   const mod = await load(TEAM);

@@ -75,8 +75,8 @@ async function runExample(phase: typeof PHASE1 | typeof PHASE2): Promise<Record<
     program = require("../../examples/stack/index");
   });
   const outputs = await program();
-  // Let every registration reach the mocks.
-  await new Promise((r) => setTimeout(r, 50));
+  // Every resource is reachable from the outputs: once they resolve, every registration has reached the mocks.
+  await valueOf(pulumi.all(Object.values(outputs).filter((o): o is pulumi.Output<unknown> => o !== undefined)));
   return outputs;
 }
 

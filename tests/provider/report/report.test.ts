@@ -121,3 +121,27 @@ test(`${REPORT_FILE_ENV}: every emitted entry is appended as a JSON line that co
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("custom roles are named from the workspace's role list", async () => {
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  try {
+    const e: AccessReportEntry = {
+      resource: "r",
+      type: "WorkspaceMembers",
+      operation: "update",
+      workspaceId: "w",
+      changes: [{ userId: "u", from: "viewer", to: "role 1001" }, { userId: "v", to: "role 2002" }],
+    };
+    const directory = {
+      nickNames: async () => new Map<string, string>(),
+      workspaceRoleNames: async (ws: string) => new Map(ws === "w" ? [[1001, "Report Builder"]] : []),
+    };
+    const out = await emitAccessReport(e, {}, directory as never);
+    expect(out.changes).toEqual([
+      { userId: "u", from: "viewer", to: "Report Builder (role 1001)" },
+      { userId: "v", to: "role 2002" },
+    ]);
+  } finally {
+    log.mockRestore();
+  }
+});
