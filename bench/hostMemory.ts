@@ -30,9 +30,11 @@ export class PeakMemory {
     this.#timers.push(t);
   }
 
-  /** Stops polling; MiB or null when nothing could be read. */
+  /** Stops polling and starts afresh; MiB or null when nothing could be read. */
   stop(): number | null {
     for (const t of this.#timers.splice(0)) clearInterval(t);
-    return this.#peakKiB === undefined ? null : Math.round((this.#peakKiB / 1024) * 10) / 10;
+    const peak = this.#peakKiB;
+    this.#peakKiB = undefined;
+    return peak === undefined ? null : Math.round((peak / 1024) * 10) / 10;
   }
 }

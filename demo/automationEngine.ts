@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { LocalWorkspace, type EngineEvent, type OpType, type Stack } from "@pulumi/pulumi/automation";
 import type { LogEntry, LogSeverity, PropertyMap } from "../engine/host";
 import { countSteps, type Operation, type RunReport, type Step, type StepOp } from "../engine/report";
-import { isSealed } from "../engine/secrets";
+import { SECRET_SIG, SIG_KEY } from "../engine/program";
 import { REPORT_FILE_ENV } from "../provider/report";
 import { createWorkspace, type Workspace } from "../engine/workspace";
 import type { DemoEngine, EngineFactoryOptions, PriorResource } from "./demoEngine";
@@ -192,7 +192,7 @@ export class AutomationEngine implements DemoEngine {
     for (const r of exported.resources ?? []) {
       if (!r.custom || r.delete || r.type.startsWith("pulumi:providers:")) continue;
       const split = (m: PropertyMap = {}) => {
-        const secret = Object.keys(m).filter((k) => isSealed(m[k]) || isSecretCiphertext(m[k]));
+        const secret = Object.keys(m).filter((k) => isSecretCiphertext(m[k]));
         return { plain: Object.fromEntries(Object.entries(m).filter(([k]) => !secret.includes(k))), secret };
       };
       const i = split(r.inputs);
@@ -214,5 +214,5 @@ function reportFile(backendDir: string): string {
 
 /** Pulumi's checkpoint format for an encrypted secret. */
 function isSecretCiphertext(v: unknown): boolean {
-  return v !== null && typeof v === "object" && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
+  return v !== null && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }

@@ -28,13 +28,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Exit explicitly: after a failed (e.g. timed-out) step, abandoned work may still hold the event loop open.
+  // The empty write's callback runs once earlier output is flushed (pipes are asynchronous on some platforms).
   main(process.argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => process.stdout.write("", () => process.exit(code)),
     (e: unknown) => {
       console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-      process.exitCode = 1;
+      process.exit(1);
     },
   );
 }

@@ -51,10 +51,6 @@ export class OfflineEngine implements DemoEngine {
     }
   }
 
-  get statePath(): string {
-    return this.workspace.statePath;
-  }
-
   private engine(settings: StackSettings): Engine {
     return new Engine({
       projectDir: this.workspace.dir,
@@ -110,12 +106,6 @@ export class OfflineEngine implements DemoEngine {
       });
     }
     return out;
-  }
-
-  /** Resources recorded in the state file (custom ones), for the end-of-demo check. */
-  resourceCount(): number {
-    const engine = new Engine({ projectDir: this.workspace.dir, statePath: this.workspace.statePath, secretsPassphrase: this.opts.passphrase });
-    return engine.readState().resources.filter((r) => r.custom).length;
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,6 @@
  * refresh finds the drift, destroy leaves Quick BI as it was. Any failed check or step makes the exit status 1.
  */
 import * as crypto from "node:crypto";
-import type { PropertyMap } from "../engine/host";
 import type { ProgramFn } from "../engine/program";
 import type { Operation, RunReport } from "../engine/report";
 import { defaultSeed, startEmulator, type RunningEmulator } from "../emulator";
@@ -40,6 +39,8 @@ export interface DemoOptions {
   sharedHost?: boolean;
   /** The program to run; default examples/stack. */
   program?: ProgramFn;
+  /** How long one step may run before the demo gives up on it (default 5 minutes). */
+  stepDeadlineMs?: number;
   stream?: NodeJS.WriteStream;
 }
 
@@ -95,6 +96,7 @@ class Demo {
     readonly emu: RunningEmulator,
     readonly engine: DemoEngine,
     readonly program: ProgramFn,
+    readonly stepDeadlineMs: number,
   ) {}
 
   /** Hook for the emulator's onCall: counts API calls (shown by the progress line and checked per phase). */
@@ -165,7 +167,9 @@ class Demo {
       refresh: () => this.engine.refresh(settings),
       destroy: () => this.engine.destroy(settings),
     }[operation];
-    const report = await this.p.progress(`pulumi ${operation}`, () => `${this.calls - calls0} Quick BI API calls`, run);
+    const report = await this.p.progress(`pulumi ${operation}`, () => `${this.calls - calls0} Quick BI API calls`, () =>
+      withDeadline(run(), this.stepDeadlineMs, `pulumi ${operation}`),
+    );
     const phase: PhaseResult = { title, operation, report, calls: this.calls - calls0, writes: this.writes - writes0, checks: [], quickbiChanges: [], accessReport: [] };
     this.phases.push(phase);
     // Read Quick BI first, so ids created by this step already have names in the details.
@@ -351,6 +355,20 @@ class Demo {
   }
 }
 
+/**
+ * No step of the demo takes more than seconds; one that runs for minutes is stuck (a program whose Outputs wait on
+ * each other never finishes), and a demo that hangs says nothing. The run fails with the step's name instead.
+ */
+const STEP_DEADLINE_MS = 300_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 class StopDemo extends Error {
   constructor() {
     super("a step failed; the remaining steps were skipped");
@@ -384,7 +402,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         `organization of ${seed.users.size} users, ${seed.workspaces.size} workspaces and ${seed.groups.size} user groups`,
     );
     p.line(`Program: examples/stack as project ${PROJECT}, stack ${STACK}; config changes between phases (demo/phases.ts)`);
-    demo = new Demo(p, emu, engine, program);
+    demo = new Demo(p, emu, engine, program, options.stepDeadlineMs ?? STEP_DEADLINE_MS);
     counter.onCall = demo.onCall;
     await demo.start();
     p.line("");
@@ -396,7 +414,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       if (!(e instanceof StopDemo)) throw e;
       demo.failures.push(e.message);
       // Leave no half-managed access behind in the emulator's organization (it is discarded anyway).
-      await engine.destroy(stackSettings(emu.url, PHASE2)).catch(() => undefined);
+      await withDeadline(engine.destroy(stackSettings(emu.url, PHASE2)), options.stepDeadlineMs ?? STEP_DEADLINE_MS, "the clean-up destroy").catch(() => undefined);
     }
     failures.push(...demo.failures);
   } catch (e) {
@@ -423,4 +441,3 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   };
 }
 
-export type { PropertyMap };

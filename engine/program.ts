@@ -136,8 +136,9 @@ function wrapSecret(value: unknown): unknown {
 /** Same URN scheme as the engine: parent's type chain joined with "$". */
 export function makeUrn(stack: string, project: string, parentUrn: string, type: string, name: string): string {
     let qualified = type;
-    if (parentUrn) {
-        const parentType = parentUrn.split("::")[2];
+    // As the engine does: children of the root stack carry no parent type in their URN.
+    const parentType = parentUrn ? parentUrn.split("::")[2] : "";
+    if (parentType && parentType !== "pulumi:pulumi:Stack") {
         qualified = parentType + "$" + type;
     }
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;

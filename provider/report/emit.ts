@@ -15,6 +15,8 @@ import { logTarget, type ResourceRef } from "./resourceRef";
 import { AccessReportEntrySchema, REPORT_PREFIX, type AccessReportEntry } from "./schema";
 
 export const REPORT_FILE_ENV = "QUICKBI_ACCESS_REPORT_FILE";
+/** Longest a provider answer waits for its report lines to reach the engine. */
+export const DELIVERY_WAIT_MS = 250;
 
 const CUSTOM_ROLE = /^role (\d+)$/;
 
@@ -76,9 +78,14 @@ export async function emitAccessReport(
       void pulumi.log.warn(`pulumi-quickbi: could not append the access report to ${file}: ${(e as Error).message}`, resource);
     }
   }
-  // Not awaited: the SDK already delivers log messages in order, one round trip after another, and a check that
-  // waited for its own message would queue behind every other resource's (hundreds of resources turn into a
-  // trickle of seconds, which also defeats request coalescing in the host).
-  void Promise.all([pulumi.log.info(formatEntry(entry), resource), pulumi.log.debug(line, resource)]).catch(() => undefined);
+  // The SDK delivers log messages in order, one round trip after another, so waiting for delivery would queue each
+  // check behind every other resource's message (hundreds of resources turn into a trickle of seconds, which also
+  // defeats request coalescing in the host). Not waiting at all loses the last messages of a run: the engine stops
+  // listening soon after the last answer. So the answer waits for delivery, but never longer than DELIVERY_WAIT_MS;
+  // concurrent checks wait side by side, so a run pays that bound once, not per resource.
+  const delivered = Promise.all([pulumi.log.info(formatEntry(entry), resource), pulumi.log.debug(line, resource)]).catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([delivered, new Promise<void>((resolve) => (timer = setTimeout(resolve, DELIVERY_WAIT_MS)))]);
+  clearTimeout(timer);
   return entry;
 }

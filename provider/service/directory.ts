@@ -55,7 +55,14 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
       const found = new Map<string, string>();
       if (ids.length > LIST_THRESHOLD) {
         const wanted = new Set(ids);
-        for await (const u of iterateUsers(c)) if (wanted.has(u.UserId) && u.NickName) found.set(u.UserId, u.NickName);
+        const others = new Map<string, string>();
+        for await (const u of iterateUsers(c)) {
+          if (!u.NickName) continue;
+          if (wanted.has(u.UserId)) found.set(u.UserId, u.NickName);
+          else others.set(u.UserId, u.NickName);
+        }
+        // The listing named everyone: later lookups (the next resources' reports) need no request at all.
+        for (const [id, name] of others) names.prime(id, name);
       } else {
         await Promise.all(
           ids.map(async (id) => {

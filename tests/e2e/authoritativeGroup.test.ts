@@ -92,15 +92,22 @@ test("guard: the provider's own identity is kept in the group when unlisted", as
 });
 
 test("mixing with GroupMembership on the same group fails the second check", async () => {
+  // Claims live as long as the provider process (one operation with the CLI): a fresh host for this scenario.
+  const host = await ProviderHost.start({ cwd: h.workspace.dir, env: { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined }, callTimeoutMs: 60_000 });
+  await host.configure(h.config);
+  try {
   const regs = await register(() => {
     new GroupMembership("extra-biz", { userGroupId: SEED.business, userId: SEED.pavel });
     new GroupMembers("exact-biz", { userGroupId: SEED.business, userIds: [SEED.anna] });
   }, h.config);
-  expect((await h.host.check(regs.get("extra-biz")!.urn, {}, regs.get("extra-biz")!.inputs)).failures).toEqual([]);
-  const exact = await h.host.check(regs.get("exact-biz")!.urn, {}, regs.get("exact-biz")!.inputs);
+  expect((await host.check(regs.get("extra-biz")!.urn, {}, regs.get("extra-biz")!.inputs)).failures).toEqual([]);
+  const exact = await host.check(regs.get("exact-biz")!.urn, {}, regs.get("exact-biz")!.inputs);
   expect(exact.failures).toHaveLength(1);
   expect(exact.failures[0].property).toBe("userGroupId");
   expect(exact.failures[0].reason).toMatch(/user group .* is managed authoritatively by GroupMembers "exact-biz" and additively by GroupMembership "extra-biz"/);
+  } finally {
+    await host.stop();
+  }
 });
 
 test("check of a new resource on a group that does not exist fails on userGroupId", async () => {

@@ -99,6 +99,7 @@ test("moving to another workspace replaces, leaving the old one first", async ()
   expect(Object.fromEntries(await roles(SEED.finance))).toEqual({ [SEED.dana]: [25] });
   expect(Object.fromEntries(await roles(SEED.sandbox))).toEqual({ [SEED.fatima]: [25] });
   expect(t.id).toBe(SEED.sandbox);
+  await t.destroy();
 });
 
 test("guard: the owner is never demoted (check fails for a new resource, diff and update refuse for an existing one)", async () => {
@@ -175,25 +176,36 @@ test("guard: a change that would leave the workspace without an admin is refused
   }
 });
 
-test("mixing with WorkspaceMembership on the same workspace fails the second check, naming both", async () => {
+/** Claims live as long as the provider process (one operation with the CLI): a fresh host per mixing scenario. */
+async function withFreshHost(fn: (host: ProviderHost) => Promise<void>): Promise<void> {
+  const host = await ProviderHost.start({ cwd: h.workspace.dir, env: { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined }, callTimeoutMs: 60_000 });
+  try {
+    await host.configure(h.config);
+    await fn(host);
+  } finally {
+    await host.stop();
+  }
+}
+
+test("mixing with WorkspaceMembership on the same workspace fails the second check, naming both", () => withFreshHost(async (host) => {
   const regs = await register(() => {
     new WorkspaceMembers("exact-finance", { workspaceId: SEED.finance, members: { [SEED.dana]: "admin" } });
     new WorkspaceMembership("extra-finance", { workspaceId: SEED.finance, userId: SEED.pavel, role: "viewer" });
     new WorkspaceMembership("extra-sandbox", { workspaceId: SEED.sandbox, userId: SEED.pavel, role: "viewer" });
   }, h.config);
-  const exact = await h.host.check(regs.get("exact-finance")!.urn, {}, regs.get("exact-finance")!.inputs);
+  const exact = await host.check(regs.get("exact-finance")!.urn, {}, regs.get("exact-finance")!.inputs);
   expect(exact.failures).toEqual([]);
-  const extra = await h.host.check(regs.get("extra-finance")!.urn, {}, regs.get("extra-finance")!.inputs);
+  const extra = await host.check(regs.get("extra-finance")!.urn, {}, regs.get("extra-finance")!.inputs);
   expect(extra.failures).toHaveLength(1);
   expect(extra.failures[0].reason).toMatch(/managed authoritatively by WorkspaceMembers "exact-finance" and additively by WorkspaceMembership "extra-finance"/);
   // another workspace is fine
-  expect((await h.host.check(regs.get("extra-sandbox")!.urn, {}, regs.get("extra-sandbox")!.inputs)).failures).toEqual([]);
+  expect((await host.check(regs.get("extra-sandbox")!.urn, {}, regs.get("extra-sandbox")!.inputs)).failures).toEqual([]);
   // two authoritative resources on one workspace conflict too
   const twin = (await register(() => {
     new WorkspaceMembers("exact-finance-2", { workspaceId: SEED.finance, members: { [SEED.dana]: "admin" } });
   }, h.config)).get("exact-finance-2")!;
-  expect((await h.host.check(twin.urn, {}, twin.inputs)).failures[0].reason).toMatch(/already manages the exact members/);
-});
+  expect((await host.check(twin.urn, {}, twin.inputs)).failures[0].reason).toMatch(/already manages the exact members/);
+}));
 
 test("check reports every input problem", async () => {
   const bad = await reg("bad", { workspaceId: "", members: { "a b": "owner" } as never });
@@ -222,4 +234,22 @@ test("the serialized provider of both authoritative resources is the small shim 
     expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeySecret);
     expect(text).not.toContain(h.emu.url);
   }
+});
+
+test("a members map built from lookup Outputs (ids known only inside apply)", async () => {
+  const { getUserOutput, getWorkspaceOutput } = await import("pulumi-quickbi");
+  const { all } = await import("@pulumi/pulumi");
+  const r = (await register(() => {
+    const dana = getUserOutput({ account: "dana.dev" }).userId;
+    const pavel = getUserOutput({ account: "1000000000000002" }).userId;
+    new WorkspaceMembers("from-outputs", {
+      workspaceId: getWorkspaceOutput({ name: "Finance" }).workspaceId,
+      members: all([dana, pavel]).apply(([d, p]) => ({ [d]: "admin", [p]: "analyst" }) as const),
+    });
+  }, h.config)).get("from-outputs")!;
+  expect(r.inputs.members).toEqual({ [SEED.dana]: "admin", [SEED.pavel]: "analyst" });
+  const t = new Tracked(h.host, r);
+  await t.create();
+  expect(Object.fromEntries(await roles(SEED.finance))).toEqual({ [SEED.dana]: [25], [SEED.pavel]: [27] });
+  await t.destroy();
 });

@@ -21,7 +21,7 @@ function freshEngine(opts: Partial<ConstructorParameters<typeof Engine>[0]> = {}
     return h.engine({ statePath: path.join(h.ws.dir, `state-${++seq}.json`), ...opts });
 }
 
-const urnOf = (name: string) => `urn:pulumi:stack::project::pulumi:pulumi:Stack$pulumi-nodejs:dynamic/fixture:Fixture::${name}`;
+const urnOf = (name: string) => `urn:pulumi:stack::project::pulumi-nodejs:dynamic/fixture:Fixture::${name}`;
 
 describe("up: create, same, update, replace, delete in the engine's order", () => {
     test("a new resource is checked with empty olds and then created; outputs reach dependents", async () => {

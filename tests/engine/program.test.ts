@@ -23,7 +23,7 @@ test("collects urn, type, the serialized __provider, dependencies and options of
     ]);
     const [stack, a, b, c] = run.registrations;
     expect(run.stackUrn).toBe("urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev");
-    expect(a.urn).toBe(`urn:pulumi:dev::proj::pulumi:pulumi:Stack$${T}::a`);
+    expect(a.urn).toBe(`urn:pulumi:dev::proj::${T}::a`);
     expect(a.parent).toBe(stack.urn);
     expect(typeof a.inputs.__provider).toBe("string");
     expect(a.inputs.__provider).toContain("exports.handler");

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEMO_ACCESS_KEY, startEmulator, type RunningEmulator } from "pulumi-quickbi/emulator";
 import { PHASE1, PHASE2, PROJECT, STACK, stackSettings, BREAK_GLASS } from "../../demo/phases";
+import { SECRET_SIG, SIG_KEY } from "../../engine/program";
 
 /** Ids of the default organization the names in the phases resolve to. */
 const SEED = {
@@ -28,8 +29,6 @@ afterAll(async () => {
 
 /** The secret half of the access key, set as secret stack config (the lookups in the program sign with it). */
 const SECRET_KEY = DEMO_ACCESS_KEY.accessKeySecret;
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 interface Recorded {
   type: string;

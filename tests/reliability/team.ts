@@ -210,8 +210,8 @@ function checkMembershipEntry(
 }
 
 /** A call that an injected fault made fail, stall or lose its answer (latency alone is not a failure). */
-export function isFaulted(c: CallRecord): boolean {
-  return c.faults.some((f) => !f.startsWith("latency:"));
+export function isFaulted(c: CallRecord, notFaults: readonly string[] = []): boolean {
+  return c.faults.some((f) => !f.startsWith("latency:") && !notFaults.includes(f));
 }
 
 export interface CaseFigures {
@@ -228,18 +228,22 @@ export interface CaseFigures {
   duplicated: number;
   unrecorded: number;
   durationMs: number;
+  interruptedCreatesAdopted?: number;
+  /** Perturbations that are not emulator faults: out-of-band changes, users Quick BI refuses in a batch. */
+  otherPerturbations?: Record<string, number>;
 }
 
-export function figuresOf(name: string, calls: readonly CallRecord[]): CaseFigures {
+/** `notFaults`: injected behaviours a case uses as a tool (e.g. slow answers to widen a window), not as the fault. */
+export function figuresOf(name: string, calls: readonly CallRecord[], notFaults: readonly string[] = []): CaseFigures {
   const faultKinds: Record<string, number> = {};
   let faulted = 0;
   let resent = 0;
   let settled = 0;
   calls.forEach((c, i) => {
-    if (!isFaulted(c)) return;
+    if (!isFaulted(c, notFaults)) return;
     faulted++;
     for (const f of c.faults) {
-      if (f.startsWith("latency:")) continue;
+      if (f.startsWith("latency:") || notFaults.includes(f)) continue;
       faultKinds[f] = (faultKinds[f] ?? 0) + 1;
     }
     const key = JSON.stringify(c.params);

@@ -1,0 +1,110 @@
+/**
+ * The coalescing window: a batch is sent after a quiet gap with no new request, never later than the ceiling after
+ * its first request, and at once when it is full. Fake timers: every time is exact.
+ */
+import { Coalescer } from "../../../provider/batching/coalescer";
+import { QuietWindow } from "../../../provider/batching/quietWindow";
+
+const timing = { quietMs: 20, maxWaitMs: 250 };
+
+function recorder(maxBatchSize?: number) {
+  const batches: { at: number; keys: number[] }[] = [];
+  const start = Date.now();
+  const c = new Coalescer<number, string>(
+    async (keys) => {
+      batches.push({ at: Date.now() - start, keys: [...keys] });
+      return keys.map((k) => `v${k}`);
+    },
+    () => timing,
+    maxBatchSize,
+  );
+  return { c, batches };
+}
+
+beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+afterEach(() => jest.useRealTimers());
+
+test("requests closer than the quiet gap share one batch, sent one gap after the last", async () => {
+  const { c, batches } = recorder();
+  const answers: Promise<string>[] = [];
+  for (const [i, gap] of [0, 15, 15, 19, 10].entries()) {
+    await jest.advanceTimersByTimeAsync(gap);
+    answers.push(c.load(i));
+  }
+  // Arrivals at 0, 15, 30, 49, 59 ms: nothing is sent before 59 + 20.
+  await jest.advanceTimersByTimeAsync(19);
+  expect(batches).toEqual([]);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(batches).toEqual([{ at: 79, keys: [0, 1, 2, 3, 4] }]);
+  await expect(Promise.all(answers)).resolves.toEqual(["v0", "v1", "v2", "v3", "v4"]);
+});
+
+test("a gap longer than the quiet gap starts a new batch", async () => {
+  const { c, batches } = recorder();
+  const a = c.load(1);
+  await jest.advanceTimersByTimeAsync(21);
+  const b = c.load(2);
+  await jest.advanceTimersByTimeAsync(20);
+  await Promise.all([a, b]);
+  expect(batches).toEqual([
+    { at: 20, keys: [1] },
+    { at: 41, keys: [2] },
+  ]);
+});
+
+test("a steady stream is cut at the ceiling, counted from the batch's first request", async () => {
+  const { c, batches } = recorder();
+  const pending: Promise<string>[] = [];
+  // One request every 10 ms for 400 ms: never quiet.
+  for (let t = 0; t < 400; t += 10) {
+    pending.push(c.load(t));
+    await jest.advanceTimersByTimeAsync(10);
+  }
+  await jest.advanceTimersByTimeAsync(100);
+  await Promise.all(pending);
+  expect(batches[0].at).toBe(250);
+  expect(batches[0].keys).toEqual(Array.from({ length: 25 }, (_, i) => i * 10));
+  // The second batch opened at 250 ms; the stream stopped at 390 ms, so it went one quiet gap later.
+  expect(batches[1]).toEqual({ at: 410, keys: Array.from({ length: 15 }, (_, i) => 250 + i * 10) });
+  expect(batches).toHaveLength(2);
+});
+
+test("loadAll puts every key in the same window", async () => {
+  const { c, batches } = recorder();
+  const all = c.loadAll([3, 4, 5]);
+  await jest.advanceTimersByTimeAsync(20);
+  await expect(all).resolves.toEqual(["v3", "v4", "v5"]);
+  expect(batches).toEqual([{ at: 20, keys: [3, 4, 5] }]);
+});
+
+test("a full batch is sent at once; the next key opens a new window", async () => {
+  const { c, batches } = recorder(3);
+  const all = [c.load(1), c.load(2), c.load(3)];
+  expect(batches).toEqual([]);
+  all.push(c.load(4));
+  await jest.advanceTimersByTimeAsync(0);
+  expect(batches).toEqual([{ at: 0, keys: [1, 2, 3] }]);
+  await jest.advanceTimersByTimeAsync(20);
+  await Promise.all(all);
+  expect(batches[1]).toEqual({ at: 20, keys: [4] });
+});
+
+test("an error for one key rejects only that caller", async () => {
+  const c = new Coalescer<number, number>(async (keys) => keys.map((k) => (k < 0 ? new Error(`bad ${k}`) : k * 2)), () => timing);
+  const ok = expect(c.load(2)).resolves.toBe(4);
+  const bad = expect(c.load(-1)).rejects.toThrow("bad -1");
+  await jest.advanceTimersByTimeAsync(20);
+  await ok;
+  await bad;
+});
+
+test("flush sends the open batch now; a window with no batch ignores touch", async () => {
+  const w = new QuietWindow(() => timing);
+  const ran: number[] = [];
+  w.touch();
+  w.schedule(() => ran.push(Date.now()));
+  w.flush();
+  expect(ran).toHaveLength(1);
+  await jest.advanceTimersByTimeAsync(500);
+  expect(ran).toHaveLength(1);
+});
