@@ -1,6 +1,7 @@
 /**
- * What the resource handlers talk to. Handlers never call Quick BI operations directly, so request coalescing can be
- * put behind these interfaces without touching them.
+ * What the resource handlers talk to. Handlers never call Quick BI operations directly, so request coalescing sits
+ * behind these interfaces without touching them: `createServices(caller, {batching})` answers through the coalescers of
+ * `provider/batching/` (`quickbi:coalesce=true`, the default) or one call per membership (`false`, the baseline).
  */
 import type { QuickBICaller } from "../api/call";
 import { createCoalescedServices, DEFAULT_TIMING, timingFor, type WindowTiming } from "../batching";

@@ -9,6 +9,7 @@ import * as quickbi from "pulumi-quickbi";
 import { ProviderHost, UNKNOWN, type CheckFailure, type PropertyMap } from "../../engine/host";
 import { runProgram, type Registration } from "../../engine/program";
 import { createWorkspace, type Workspace } from "../../engine/workspace";
+import { DEMO_ACCESS_KEY, defaultSeed, startEmulator, type RunningEmulator } from "pulumi-quickbi/emulator";
 
 jest.setTimeout(60_000);
 
@@ -17,14 +18,19 @@ const WS = "5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01";
 const GROUP = "ae8d7b6f-3a2c-4db4-8f5a-6b7c8d9eaf03";
 const PAVEL = "b2e1d3c4f5a6479807b1c2d3e4f5a602";
 const DANA = "c3d2e4f5a6b7480918c2d3e4f5a6b703";
+/** The authoritative resources get workspaces/groups of their own: mixing them with the additive ones is refused. */
+const SANDBOX = "7b5a4e3c-0d9f-4a81-9c2d-3e4f5a6b7c03";
+const ENGINEERING = "8c6b5f4d-1e0a-4b92-8d3e-4f5a6b7c8d01";
 
-type Kind = "QuickBIUser" | "WorkspaceMembership" | "GroupMembership";
+type Kind = "QuickBIUser" | "WorkspaceMembership" | "GroupMembership" | "WorkspaceMembers" | "GroupMembers";
 
 /** Valid inputs per resource; each row changes one thing. */
 const VALID: Record<Kind, PropertyMap> = {
   QuickBIUser: { accountName: "demo-corp@aliyun.com:bad.input", nickName: "Bad Input", userType: "analyst", roleIds: ["member"] },
   WorkspaceMembership: { workspaceId: WS, userIds: [PAVEL, DANA], role: "viewer" },
   GroupMembership: { userGroupId: GROUP, userIds: [PAVEL, DANA] },
+  WorkspaceMembers: { workspaceId: SANDBOX, members: { [PAVEL]: "viewer", [DANA]: "developer" } },
+  GroupMembers: { userGroupId: ENGINEERING, userIds: [PAVEL, DANA] },
 };
 
 const DELETE = Symbol("delete");
@@ -113,33 +119,67 @@ const ROWS: Row[] = [
   { kind: "GroupMembership", what: "userIds element empty", set: { userIds: [DANA, ""] }, property: "userIds[1]", reason: ['""', "must not be empty"] },
   { kind: "GroupMembership", what: "adopt of the wrong type", set: { adopt: "true" }, property: "adopt", reason: ['"true"', "true or false"] },
   { kind: "GroupMembership", what: "a workspace argument on a group (cross-resource mix-up)", set: { role: "viewer" }, property: "role", reason: ['"role"', "valid properties are userGroupId, userId, userIds, adopt"] },
+
+  // ---- WorkspaceMembers (authoritative) ------------------------------------------------------------------------
+  { kind: "WorkspaceMembers", what: "missing workspaceId", set: { workspaceId: DELETE }, property: "workspaceId", reason: ["required", "set the workspace id"] },
+  { kind: "WorkspaceMembers", what: "empty workspaceId", set: { workspaceId: "" }, property: "workspaceId", reason: ['""', "must not be empty"] },
+  { kind: "WorkspaceMembers", what: "workspaceId of the wrong type", set: { workspaceId: 3 }, property: "workspaceId", reason: ["3", "must be a string"] },
+  { kind: "WorkspaceMembers", what: "missing members", set: { members: DELETE }, property: "members", reason: ["required"] },
+  { kind: "WorkspaceMembers", what: "members as a list", set: { members: [PAVEL] }, property: "members", reason: [`["${PAVEL}"]`, "object mapping Quick BI user ids to roles"] },
+  { kind: "WorkspaceMembers", what: "unknown role name", set: { members: { [PAVEL]: "owner" } }, property: `members.${PAVEL}`, reason: ['"owner"', "admin, developer, analyst, viewer or a custom role id"] },
+  { kind: "WorkspaceMembers", what: "zero role id", set: { members: { [PAVEL]: 0 } }, property: `members.${PAVEL}`, reason: ["0", "positive whole role id"] },
+  { kind: "WorkspaceMembers", what: "user id key with ':'", set: { members: { "ws:user": "viewer" } }, property: "members.ws:user", reason: ["must not contain ':'"] },
+  { kind: "WorkspaceMembers", what: "user id key with padding", set: { members: [[` ${PAVEL}`, "viewer"]].reduce((o, [k, v]) => ({ ...o, [k]: v }), {}) }, property: `members. ${PAVEL}`, reason: ["remove the surrounding spaces"] },
+  { kind: "WorkspaceMembers", what: "misspelt property", set: { member: {} }, property: "member", reason: ['"member"', "valid properties are", "members"] },
+
+  // ---- GroupMembers (authoritative) ----------------------------------------------------------------------------
+  { kind: "GroupMembers", what: "missing userGroupId", set: { userGroupId: DELETE }, property: "userGroupId", reason: ["required", "set the user group id"] },
+  { kind: "GroupMembers", what: "userGroupId with a comma", set: { userGroupId: "a,b" }, property: "userGroupId", reason: ['"a,b"', "must not contain spaces or commas"] },
+  { kind: "GroupMembers", what: "missing userIds", set: { userIds: DELETE }, property: "userIds", reason: ["required"] },
+  { kind: "GroupMembers", what: "userIds not a list", set: { userIds: DANA }, property: "userIds", reason: [`"${DANA}"`, "must be a list"] },
+  { kind: "GroupMembers", what: "over-limit userIds", set: { userIds: many(1001) }, property: "userIds", reason: ['"u0000"', "at most 1000"] },
+  { kind: "GroupMembers", what: "duplicate userIds", set: { userIds: [DANA, PAVEL, DANA] }, property: "userIds[2]", reason: [`"${DANA}"`, "already listed at index 0"] },
+  { kind: "GroupMembers", what: "userIds element with ':'", set: { userIds: [DANA, "g:u"] }, property: "userIds[1]", reason: ['"g:u"', "must not contain ':'"] },
+  { kind: "GroupMembers", what: "userIds element of the wrong type", set: { userIds: [DANA, null] }, property: "userIds[1]", reason: ["null", "must be a string"] },
+  { kind: "GroupMembers", what: "misspelt property", set: { userId: DANA }, property: "userId", reason: ['"userId"', "valid properties are", "userIds"] },
 ];
 
 let ws: Workspace;
 let host: ProviderHost;
+let emu: RunningEmulator;
 const regs = new Map<Kind, Registration>();
 
 beforeAll(async () => {
   ws = await createWorkspace({ repoRoot: REPO });
   host = await ProviderHost.start({ cwd: ws.dir, callTimeoutMs: 30_000 });
-  // As the engine: Configure first. Check needs no credentials and must not call Quick BI.
-  await host.configure({ "quickbi:endpoint": "http://127.0.0.1:9" });
+  // As the engine: Configure first. Field checks never call Quick BI; the authoritative resources' check reads the
+  // current members of valid inputs to plan the preview, so they get an emulator to read from.
+  emu = await startEmulator({ seed: defaultSeed() });
+  await host.configure({
+    "quickbi:endpoint": emu.url,
+    "quickbi:accessKeyId": DEMO_ACCESS_KEY.accessKeyId,
+    "quickbi:accessKeySecret": DEMO_ACCESS_KEY.accessKeySecret,
+  });
   const run = await runProgram(() => {
     new quickbi.QuickBIUser("user", VALID.QuickBIUser as unknown as quickbi.QuickBIUserArgs);
     new quickbi.WorkspaceMembership("ws", VALID.WorkspaceMembership as unknown as quickbi.WorkspaceMembershipArgs);
     new quickbi.GroupMembership("group", VALID.GroupMembership as unknown as quickbi.GroupMembershipArgs);
+    new quickbi.WorkspaceMembers("wsm", VALID.WorkspaceMembers as unknown as quickbi.WorkspaceMembersArgs);
+    new quickbi.GroupMembers("gm", VALID.GroupMembers as unknown as quickbi.GroupMembersArgs);
   }, { config: {} });
   expect(run.errors).toEqual([]);
   for (const r of run.registrations.filter((x) => x.custom)) regs.set(r.type.split(":").pop() as Kind, r);
-  expect([...regs.keys()].sort()).toEqual(["GroupMembership", "QuickBIUser", "WorkspaceMembership"]);
+  expect([...regs.keys()].sort()).toEqual(["GroupMembers", "GroupMembership", "QuickBIUser", "WorkspaceMembers", "WorkspaceMembership"]);
 });
 afterAll(async () => {
   await host?.stop();
+  await emu?.stop();
   await ws?.cleanup();
 });
 
+/** The registration's own inputs (`__provider`, and the `__urn` the authoritative resources carry), changed by the row. */
 function bag(kind: Kind, set: Record<string, unknown>): PropertyMap {
-  const out: PropertyMap = { ...VALID[kind], __provider: regs.get(kind)!.inputs.__provider };
+  const out: PropertyMap = { ...regs.get(kind)!.inputs };
   for (const [k, v] of Object.entries(set)) {
     if (v === DELETE) delete out[k];
     else out[k] = v;
@@ -183,6 +223,8 @@ test("every argument of every resource appears in the matrix", () => {
     QuickBIUser: ["accountId", "accountName", "nickName", "userType", "roleIds", "adopt", "transferWorksTo"],
     WorkspaceMembership: ["workspaceId", "userId", "userIds", "role", "adopt"],
     GroupMembership: ["userGroupId", "userId", "userIds", "adopt"],
+    WorkspaceMembers: ["workspaceId", "members"],
+    GroupMembers: ["userGroupId", "userIds"],
   };
   for (const [kind, list] of Object.entries(args) as [Kind, string[]][]) {
     for (const a of list) expect(`${kind}.${a}: ${covered.get(kind)?.has(a) ? "covered" : "missing"}`).toBe(`${kind}.${a}: covered`);
@@ -212,6 +254,11 @@ describe("unknown values during preview are accepted (validated in the up)", () 
     ["GroupMembership", { userGroupId: UNKNOWN }],
     ["GroupMembership", { userIds: [UNKNOWN] }],
     ["GroupMembership", { userIds: DELETE, userId: UNKNOWN }],
+    ["WorkspaceMembers", { workspaceId: UNKNOWN }],
+    ["WorkspaceMembers", { members: UNKNOWN }],
+    ["WorkspaceMembers", { members: { [PAVEL]: UNKNOWN } }],
+    ["GroupMembers", { userGroupId: UNKNOWN }],
+    ["GroupMembers", { userIds: [DANA, UNKNOWN] }],
   ];
   test.each(UNKNOWN_ROWS.map(([k, s]) => [`${k} ${JSON.stringify(s, (_k, v) => (v === DELETE ? "<unset>" : v))}`, k, s] as const))(
     "%s",

@@ -227,6 +227,32 @@ test("connection resets before processing and after applying (the answer is lost
   expect(calls.filter((c) => c.action === "AddUser" && isFaulted(c) && c.mutated).length).toBeGreaterThanOrEqual(1);
 });
 
+test("coalesced batches under faults: many single memberships merged into shared calls, each still converges", async () => {
+  const users = team("merge", 5).users;
+  const seedMembers = [SEED.pavel, SEED.arjun];
+  const spec: TeamSpec = {
+    users,
+    // One resource per user, all in the same workspace and group: the provider merges their writes.
+    workspaces: [...users.map((u) => u.key), ...seedMembers].map((m, i) => ({ name: `merge-ws-${i}`, parentId: SEED.sandbox, members: [m], role: "viewer" as const, single: true })),
+    groups: users.map((u, i) => ({ name: `merge-grp-${i}`, parentId: SEED.engineering, members: [u.key], single: true })),
+  };
+  const since = lastSeq();
+  const f = await faultCase("coalesced batches", spec, {
+    rules: [
+      { errorRate: 1, errorCode: "ServiceUnavailable", actions: ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"], times: 2 },
+      { failAfterApplyRate: 1, actions: ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"], times: 2 },
+      { resetRate: 1, actions: ["QueryWorkspaceUserList", "QueryUserGroupMember", "QueryUserRoleInfoInWorkspace"], times: 2 },
+    ],
+  });
+  expect(f.faultsInjected).toBe(6);
+  const writes = emu.calls({ sinceSeq: since }).filter((c) => ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"].includes(c.action ?? "") && c.mutated);
+  // However the writes were merged, no membership was written twice.
+  const written = writes.flatMap((c) => (c.params.UserIds ?? c.params.UserIdList ?? c.params.UserId ?? "").split(",").map((u) => `${c.action === "AddUserGroupMember" ? "g" : "w"}:${u}`));
+  expect(new Set(written).size).toBe(written.length);
+  expect(written).toHaveLength(spec.workspaces.length + spec.groups.length);
+  f.coalescing = { memberships: written.length, writeCalls: writes.length };
+});
+
 test("provider host killed in the middle of a batch apply; `up` re-run converges and duplicates nothing", async () => {
   emu.reset();
   emu.setFaults({});

@@ -231,6 +231,8 @@ export interface CaseFigures {
   interruptedCreatesAdopted?: number;
   /** Perturbations that are not emulator faults: out-of-band changes, users Quick BI refuses in a batch. */
   otherPerturbations?: Record<string, number>;
+  /** Memberships written, and the write calls that carried them (fewer calls = merged). */
+  coalescing?: { memberships: number; writeCalls: number };
 }
 
 /** `notFaults`: injected behaviours a case uses as a tool (e.g. slow answers to widen a window), not as the fault. */
