@@ -257,7 +257,8 @@ class Demo {
     settings: StackSettings,
     opts: { prComment?: boolean } = {},
   ): Promise<{ preview: PhaseResult; up: PhaseResult; details: Map<string, string> }> {
-    const details = await this.details(settings);
+    // The details run the program too: a program that never finishes must hit the deadline here as well.
+    const details = await withDeadline(this.details(settings), this.stepDeadlineMs, "reading the program's declared inputs");
     const preview = await this.operate(previewTitle, "preview", settings, details);
     if (!preview.report?.ok) throw new StopDemo();
     if (opts.prComment && preview.accessReport.length > 0) {
