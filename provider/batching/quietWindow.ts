@@ -21,7 +21,7 @@ export interface WindowTiming {
  * keep arriving; on a loaded machine a 1000-resource `up` reaches the host over several seconds, and a 250 ms
  * ceiling cut each workspace's requests into many small batches (docs/scale.md).
  */
-export const DEFAULT_TIMING: WindowTiming = { quietMs: 20, maxWaitMs: 1000 };
+export const DEFAULT_TIMING: WindowTiming = { quietMs: 20, maxWaitMs: 3000 };
 
 interface Pending {
   readonly run: () => void;

@@ -19,7 +19,9 @@ export function target(e: AccessReportEntry): string {
 
 /** The multi-line message logged for one resource. */
 export function formatEntry(e: AccessReportEntry): string {
-  const head = `access ${e.operation === "delete" ? "removed by" : "changes of"} ${e.type} ${e.name ?? e.resource} on ${target(e)}`;
+  // Without a name (a delete only sees the stored outputs) `resource` already reads "<Type> <id>".
+  const label = e.name !== undefined ? `${e.type} ${e.name}` : e.resource.startsWith(`${e.type} `) ? e.resource : `${e.type} ${e.resource}`;
+  const head = `access ${e.operation === "delete" ? "removed by" : "changes of"} ${label} on ${target(e)}`;
   if (e.unknown) return `${head}: known only at apply (its inputs depend on resources not created yet)`;
   const lines = e.changes.map((c) => `  ${changeLine(c)}`);
   for (const k of e.kept ?? []) lines.push(`  = ${who(k)} ${k.role} kept (${k.reason})`);

@@ -50,10 +50,13 @@ export interface DirectoryService {
 
 export function createDirectoryService(c: QuickBICaller): DirectoryService {
   const nameWindow = new QuietWindow(() => DEFAULT_TIMING);
+  let singleReads = 0;
   const names = new DataLoader<string, string | null>(
     async (ids) => {
       const found = new Map<string, string>();
-      if (ids.length > LIST_THRESHOLD) {
+      // A host that already read LIST_THRESHOLD names one by one is reporting on many users (a large up whose
+      // resources arrive a few at a time): list the organization once, which names everyone for the rest of the run.
+      if (ids.length + singleReads > LIST_THRESHOLD) {
         const wanted = new Set(ids);
         const others = new Map<string, string>();
         for await (const u of iterateUsers(c)) {
@@ -64,6 +67,7 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
         // The listing named everyone: later lookups (the next resources' reports) need no request at all.
         for (const [id, name] of others) names.prime(id, name);
       } else {
+        singleReads += ids.length;
         await Promise.all(
           ids.map(async (id) => {
             try {
