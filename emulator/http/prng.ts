@@ -1,14 +1,5 @@
 /**
- * mulberry32: a tiny seeded PRNG. Faults draw from it so a run with the same `randomSeed` and the same sequence of
- * calls injects the same faults.
+ * Faults draw from the same seeded PRNG as the model's ids (mulberry32), so a run with the same `randomSeed` and the
+ * same sequence of calls injects the same faults.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as mulberry32 } from "../model/ids";
