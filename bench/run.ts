@@ -38,7 +38,7 @@ export const FULL: Omit<BenchOptions, "log"> = {
   burst: 100,
   maxQps: 150,
   maxRetries: 6,
-  batchWindowMs: 20,
+  batchWindowMs: 60,
 };
 
 export const QUICK: Omit<BenchOptions, "log"> = { ...FULL, users: 200, quick: true };

@@ -11,7 +11,7 @@ import type { CallOptions, Envelope, QueryParams, QuickBICaller, VerifyOutcome }
 import { QuickBIApiError, TransportCodes, isThrottling, unsuccessfulError } from "./errors";
 import { mapThrown, scrubSecrets, type Delivery } from "./errorMapping";
 import { ClientMetrics } from "./metrics";
-import { sharedLimiter } from "./rateLimiter";
+import { sharedLimiter, slowDown, speedUp } from "./rateLimiter";
 import { resolveSettings, type ClientSettings } from "./settings";
 
 export const API_VERSION = "2022-01-01";
@@ -185,7 +185,10 @@ export class QuickBIClient implements QuickBICaller {
       const durationMs = Date.now() - started;
       this.metrics.bump(action, "latencyMs", durationMs);
       const { error, delivery } = mapThrown(action, thrown, this.#secrets);
-      if (isThrottling(error.code)) this.metrics.bump(action, "throttles");
+      if (isThrottling(error.code)) {
+        this.metrics.bump(action, "throttles");
+        slowDown(this.#limiter);
+      }
       this.emit({
         type: "failure",
         action,
@@ -202,6 +205,7 @@ export class QuickBIClient implements QuickBICaller {
     }
     const durationMs = Date.now() - started;
     this.metrics.bump(action, "latencyMs", durationMs);
+    speedUp(this.#limiter);
     const env = this.readEnvelope(action, response);
     this.emit({ type: "response", action, attempt, requestId: env.requestId, success: env.success, durationMs });
     return env;

@@ -54,7 +54,7 @@ export const DEFAULTS = {
   maxRetries: 6,
   timeoutMs: 10_000,
   coalesce: true,
-  batchWindowMs: 20,
+  batchWindowMs: 60,
   retryBaseDelayMs: 200,
   retryMaxDelayMs: 5_000,
 } as const;

@@ -51,21 +51,33 @@ export interface DirectoryService {
 export function createDirectoryService(c: QuickBICaller): DirectoryService {
   const nameWindow = new QuietWindow(() => DEFAULT_TIMING);
   let singleReads = 0;
+  // One listing at a time: windows that need names while a listing is under way (it may wait behind many writes in
+  // the rate limiter) share it instead of starting their own.
+  let listing: Promise<Map<string, string>> | undefined;
+  function organizationNames(): Promise<Map<string, string>> {
+    listing ??= (async () => {
+      const all = new Map<string, string>();
+      for await (const u of iterateUsers(c)) if (u.NickName) all.set(u.UserId, u.NickName);
+      return all;
+    })().finally(() => {
+      listing = undefined;
+    });
+    return listing;
+  }
   const names = new DataLoader<string, string | null>(
     async (ids) => {
       const found = new Map<string, string>();
       // A host that already read LIST_THRESHOLD names one by one is reporting on many users (a large up whose
       // resources arrive a few at a time): list the organization once, which names everyone for the rest of the run.
       if (ids.length + singleReads > LIST_THRESHOLD) {
-        const wanted = new Set(ids);
-        const others = new Map<string, string>();
-        for await (const u of iterateUsers(c)) {
-          if (!u.NickName) continue;
-          if (wanted.has(u.UserId)) found.set(u.UserId, u.NickName);
-          else others.set(u.UserId, u.NickName);
+        const all = await organizationNames();
+        for (const id of ids) {
+          const name = all.get(id);
+          if (name !== undefined) found.set(id, name);
         }
         // The listing named everyone: later lookups (the next resources' reports) need no request at all.
-        for (const [id, name] of others) names.prime(id, name);
+        const wanted = new Set(ids);
+        for (const [id, name] of all) if (!wanted.has(id)) names.prime(id, name);
       } else {
         singleReads += ids.length;
         await Promise.all(
