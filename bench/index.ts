@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the same scenario with request coalescing off (one call per membership, the baseline) and on, side
  * by side, through the real dynamic-provider host and the offline engine driver, against the emulator with latency
- * and flow control. Writes bench/results.json and prints a table with the on/off ratios. See docs/scale.md.
+ * and flow control. Writes bench/results.json and prints a table with the on/off ratios. See the README, "Scale".
  */
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "node:fs";

@@ -1,6 +1,6 @@
 // An offline stand-in for the Pulumi engine: it runs a program (program.ts), turns each registration into the same
 // provider calls the engine makes, in the same order, against the real dynamic-provider host (host.ts), and keeps a
-// JSON state file (state.ts). It is not Pulumi; see docs/engine.md for what it reproduces and what it does not.
+// JSON state file (state.ts). It is not Pulumi; see the README, "The offline engine driver", for what it reproduces and what it does not.
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import Bottleneck from "bottleneck";

@@ -3,7 +3,7 @@
 // - createWorkspace (workspace.ts) builds a user-like project dir (node_modules/pulumi-quickbi → this repo) to run it in;
 // - runProgram (program.ts) runs a Pulumi program against a recording resource monitor;
 // - Engine (engine.ts) does preview / up / refresh / destroy in the engine's order with a JSON state file.
-// It is NOT Pulumi: no plugins, no stack references, no import. See docs/engine.md.
+// It is NOT Pulumi: no plugins, no stack references, no import. See the README, "The offline engine driver".
 export * from "./host";
 export * from "./workspace";
 export * from "./program";

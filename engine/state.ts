@@ -77,31 +77,39 @@ export function saveState(file: string, state: State): void {
 
 /**
  * Writes the state after changes, at most once per `intervalMs` (the last change always gets written): with hundreds
- * of steps completing, rewriting the whole file for each one cost more than the steps. The engine process outlives
- * the provider host, so a host that dies mid-apply loses nothing that completed; `flush()` writes at once (the
- * engine calls it when an operation ends, however it ends).
+ * of steps completing, rewriting the whole file for each one cost more than the steps. The pause between writes also
+ * grows with the time a write takes (`costFactor` times it): a state of 2000 resources, each carrying its serialized
+ * `__provider` in inputs and outputs, is megabytes, and rewriting it every 50 ms kept the driver's one thread busy
+ * serializing instead of talking to the provider host (bench; README, "Scale"). The engine process outlives the
+ * provider host, so a host that dies mid-apply loses nothing that completed; `flush()` writes at once (the engine
+ * calls it when an operation ends, however it ends).
  */
 export class StateWriter {
     private timer: NodeJS.Timeout | undefined;
     private lastWrite = 0;
+    private lastCostMs = 0;
     writes = 0;
     constructor(
         private readonly file: string,
         private readonly snapshot: () => State,
         private readonly intervalMs = 50,
+        private readonly costFactor = 4,
     ) {}
 
     changed(): void {
         if (this.timer) return;
-        const wait = Math.max(0, this.lastWrite + this.intervalMs - Date.now());
+        const pause = Math.max(this.intervalMs, this.costFactor * this.lastCostMs);
+        const wait = Math.max(0, this.lastWrite + pause - Date.now());
         this.timer = setTimeout(() => this.flush(), wait);
     }
 
     flush(): void {
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
+        const started = Date.now();
         saveState(this.file, this.snapshot());
         this.lastWrite = Date.now();
+        this.lastCostMs = this.lastWrite - started;
         this.writes++;
     }
 }

@@ -11,6 +11,7 @@ import { KEYS, type ConfigSource } from "./api/settings";
 import { createGroupMembersHandler } from "./handlers/groupMembers";
 import { createGroupMembershipHandler } from "./handlers/groupMembership";
 import type { Handler } from "./handlers/handler";
+import { noteEngineCall } from "./batching/engineActivity";
 import { createUserHandler } from "./handlers/user";
 import { createWorkspaceMembersHandler, type AuthoritativeSettings } from "./handlers/workspaceMembers";
 import { createWorkspaceMembershipHandler } from "./handlers/workspaceMembership";
@@ -91,6 +92,8 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
 }
 
 export function handler(kind: string): Handler {
+  // The shim asks for its handler on every engine call: that is when open batches learn the engine is still busy.
+  noteEngineCall();
   if (!isResourceKind(kind)) {
     // A state written by a newer pulumi-quickbi than the one installed.
     throw new Error(`pulumi-quickbi: unknown resource kind ${JSON.stringify(kind)}; upgrade the pulumi-quickbi package`);

@@ -5,9 +5,13 @@
  * (no new request for `quietMs`) and never longer than `maxWaitMs` after its first request, so a steady stream cannot
  * hold a batch back forever.
  *
+ * "No new request" counts the engine's calls to the host as well as the batch's own requests (engineActivity.ts).
+ *
  * It plugs into DataLoader as its `batchScheduleFn`. DataLoader only calls that once per batch, so the loader's owner
  * also calls `touch()` after every load to push the quiet deadline (see coalescer.ts).
  */
+
+import { onEngineCall } from "./engineActivity";
 
 export interface WindowTiming {
   /** Send once no request has arrived for this long (ms). */
@@ -17,17 +21,19 @@ export interface WindowTiming {
 }
 
 /**
- * Defaults: a 60 ms quiet gap (`quickbi:batchWindowMs`) and a 3 s ceiling. On the loaded 2-core machine of the bench, a
- * 1000-resource `up` reaches the host over seconds with frequent pauses of 20–50 ms, and a 20 ms gap closed most
- * windows after a handful of requests (docs/scale.md has the measurements). The ceiling only matters while requests
- * keep arriving; a lone request waits one quiet gap.
+ * Defaults: a 60 ms quiet gap (`quickbi:batchWindowMs`) and a 5 s ceiling. On the loaded 2-core machine of the bench, a
+ * 1000-resource `up` reaches the host over 5–20 s with frequent pauses of 20–50 ms, and a 20 ms gap closed most
+ * windows after a handful of requests; with the engine's calls counted, a 3 s ceiling still cut a role change into
+ * four or five batches per workspace (README, "Scale", has the measurements). The ceiling only matters while the
+ * engine keeps calling; a lone request in a quiet host waits one quiet gap.
  */
-export const DEFAULT_TIMING: WindowTiming = { quietMs: 60, maxWaitMs: 3000 };
+export const DEFAULT_TIMING: WindowTiming = { quietMs: 60, maxWaitMs: 5000 };
 
 interface Pending {
   readonly run: () => void;
   readonly openedAt: number;
   timer: ReturnType<typeof setTimeout>;
+  readonly unsubscribe: () => void;
 }
 
 export class QuietWindow {
@@ -40,7 +46,13 @@ export class QuietWindow {
     // DataLoader asks for a new batch while one is still waiting only when that one is full: send the full one now.
     this.flush();
     const openedAt = Date.now();
-    this.#pending = { run, openedAt, timer: setTimeout(() => this.flush(), this.delay(openedAt)) };
+    this.#pending = {
+      run,
+      openedAt,
+      timer: setTimeout(() => this.flush(), this.delay(openedAt)),
+      // Any engine call, for any resource, means the engine is still streaming: keep the batch open.
+      unsubscribe: onEngineCall(() => this.touch()),
+    };
   };
 
   /** A request joined the open batch: the quiet gap starts again (within the ceiling). */
@@ -57,6 +69,7 @@ export class QuietWindow {
     if (p === undefined) return;
     this.#pending = undefined;
     clearTimeout(p.timer);
+    p.unsubscribe();
     p.run();
   }
 

@@ -18,7 +18,7 @@ import {
 } from "../api/operations";
 
 /** Above this many unknown ids, one listing of the organization is cheaper than one request per id. */
-const LIST_THRESHOLD = 20;
+const LIST_THRESHOLD = 10;
 
 export interface WorkspaceMember {
   readonly userId: string;

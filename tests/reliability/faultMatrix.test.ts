@@ -394,8 +394,8 @@ test("out-of-band changes between preview and apply: the apply re-reads and conv
   await settle("out-of-band between preview and apply", adopted, engine, since, started, { otherPerturbations: { "out-of-band change": 5 } });
 });
 
-test("every action the provider called is in the permission table of docs/reliability.md", () => {
-  const doc = fs.readFileSync(path.join(REPO, "docs/reliability.md"), "utf8");
+test("every action the provider called is in the permission table of the README", () => {
+  const doc = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
   const documented = new Set([...doc.matchAll(/quickbi-public:([A-Za-z]+)/g)].map((m) => m[1]));
   const called = new Set(emu.calls().map((c) => c.action).filter((a): a is string => a !== null));
   expect(called.size).toBeGreaterThan(5);

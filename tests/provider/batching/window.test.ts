@@ -3,7 +3,9 @@
  * its first request, and at once when it is full. Fake timers: every time is exact.
  */
 import { Coalescer } from "../../../provider/batching/coalescer";
+import { noteEngineCall, onEngineCall } from "../../../provider/batching/engineActivity";
 import { QuietWindow } from "../../../provider/batching/quietWindow";
+import { handler } from "../../../provider/runtime";
 
 const timing = { quietMs: 20, maxWaitMs: 250 };
 
@@ -107,4 +109,53 @@ test("flush sends the open batch now; a window with no batch ignores touch", asy
   expect(ran).toHaveLength(1);
   await jest.advanceTimersByTimeAsync(500);
   expect(ran).toHaveLength(1);
+});
+
+describe("engine calls keep an open batch open", () => {
+  test("calls for other resources push the quiet deadline; the batch goes one gap after the last of them", async () => {
+    const { c, batches } = recorder();
+    const a = c.load(1);
+    // The engine keeps sending checks and diffs every 15 ms for 100 ms; the batch's own keys stop at once.
+    for (let t = 0; t < 100; t += 15) {
+      await jest.advanceTimersByTimeAsync(15);
+      noteEngineCall();
+    }
+    expect(batches).toEqual([]);
+    const b = c.load(2);
+    await jest.advanceTimersByTimeAsync(20);
+    await Promise.all([a, b]);
+    expect(batches).toEqual([{ at: 125, keys: [1, 2] }]);
+  });
+
+  test("a never-quiet engine still cannot hold a batch past the ceiling", async () => {
+    const { c, batches } = recorder();
+    const a = c.load(1);
+    for (let t = 0; t < 400; t += 10) {
+      await jest.advanceTimersByTimeAsync(10);
+      noteEngineCall();
+    }
+    await a;
+    expect(batches).toEqual([{ at: 250, keys: [1] }]);
+  });
+
+  test("a sent batch stops listening: engine calls after it open nothing", async () => {
+    const { c, batches } = recorder();
+    const a = c.load(1);
+    await jest.advanceTimersByTimeAsync(20);
+    await a;
+    for (let i = 0; i < 5; i++) noteEngineCall();
+    await jest.advanceTimersByTimeAsync(500);
+    expect(batches).toEqual([{ at: 20, keys: [1] }]);
+  });
+});
+
+test("every engine call through the runtime counts as engine activity", () => {
+  let calls = 0;
+  const off = onEngineCall(() => calls++);
+  handler("workspaceMembership");
+  handler("groupMembership");
+  handler("user");
+  off();
+  handler("user");
+  expect(calls).toBe(3);
 });
