@@ -40,7 +40,7 @@ export interface Harness {
   readonly outOfBand: QuickBIClient;
 }
 
-export async function startHarness(seed: SeedInput = defaultSeed()): Promise<Harness> {
+export async function startHarness(seed: SeedInput = defaultSeed(), extraConfig: Record<string, string> = {}): Promise<Harness> {
   const runtime = path.join(REPO, "bin/provider/runtime.js");
   if (!fs.existsSync(runtime)) {
     throw new Error("bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)");
@@ -52,6 +52,7 @@ export async function startHarness(seed: SeedInput = defaultSeed()): Promise<Har
     "quickbi:accessKeyId": DEMO_ACCESS_KEY.accessKeyId,
     "quickbi:accessKeySecret": DEMO_ACCESS_KEY.accessKeySecret,
     "quickbi:maxRetries": "1",
+    ...extraConfig,
   };
   // Credentials reach the host only through configure (stack config), never through its environment.
   const host = await ProviderHost.start({
