@@ -9,7 +9,7 @@ import { checkFields } from "./checkFields";
 import { AdoptRequiredError, MembershipWriteError, PartialApplyError } from "./errors";
 import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler, type ServicesProvider } from "./handler";
 import { parseMembershipId } from "./ids";
-import { declaredUsers, memberFormChecks, membershipId } from "./members";
+import { declaredUsers, memberFormChecks, membershipId, membershipReplaces } from "./members";
 import {
   GroupMembershipInputsSchema,
   GroupMembershipOutputsSchema,
@@ -74,15 +74,11 @@ export function createGroupMembershipHandler(services: ServicesProvider): Handle
       const old = o.data;
       const fc = checkFields(groupMembershipShape, news);
       const n = fc.values;
-      const replaces: string[] = [];
-      if (fc.unknown.has("userGroupId") || (n.userGroupId !== undefined && n.userGroupId !== old.userGroupId)) {
-        replaces.push("userGroupId");
-      }
-      const wasSingle = old.userId !== undefined && old.userId !== null;
-      if (fc.present.has("userId") !== wasSingle) replaces.push(wasSingle ? "userId" : "userIds");
-      else if (wasSingle && (fc.unknown.has("userId") || (n.userId !== undefined && n.userId !== old.userId))) {
-        replaces.push("userId");
-      }
+      const replaces = membershipReplaces(
+        "userGroupId",
+        { containerId: n.userGroupId, userId: n.userId, unknown: fc.unknown, present: fc.present },
+        { containerId: old.userGroupId, userId: old.userId },
+      );
       if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
       if (fc.unknown.has("userIds")) return { changes: true };
       return { changes: !sameSet(declaredUsers(n), old.userIds) };

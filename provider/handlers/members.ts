@@ -34,3 +34,20 @@ export function memberFormChecks(present: ReadonlySet<string>): CheckFailure[] {
   }
   return [];
 }
+
+/**
+ * What forces a membership to be replaced (delete first: the ID is a natural key): a different container (workspace
+ * or group, also when not known yet), switching between the single and the list form, or another single user.
+ */
+export function membershipReplaces(
+  container: string,
+  now: { readonly containerId?: string; readonly userId?: string | null; readonly unknown: ReadonlySet<string>; readonly present: ReadonlySet<string> },
+  old: { readonly containerId: string; readonly userId?: string | null },
+): string[] {
+  const replaces: string[] = [];
+  if (now.unknown.has(container) || (now.containerId !== undefined && now.containerId !== old.containerId)) replaces.push(container);
+  const wasSingle = old.userId !== undefined && old.userId !== null;
+  if (now.present.has("userId") !== wasSingle) replaces.push(wasSingle ? "userId" : "userIds");
+  else if (wasSingle && (now.unknown.has("userId") || (now.userId !== undefined && now.userId !== old.userId))) replaces.push("userId");
+  return replaces;
+}

@@ -11,7 +11,7 @@ import { checkFields } from "./checkFields";
 import { AdoptRequiredError, MembershipWriteError, PartialApplyError } from "./errors";
 import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler, type ServicesProvider } from "./handler";
 import { parseMembershipId } from "./ids";
-import { declaredUsers, memberFormChecks, membershipId } from "./members";
+import { declaredUsers, memberFormChecks, membershipId, membershipReplaces } from "./members";
 import {
   WorkspaceMembershipInputsSchema,
   WorkspaceMembershipOutputsSchema,
@@ -99,20 +99,16 @@ export function createWorkspaceMembershipHandler(services: ServicesProvider): Ha
       const old = o.data;
       const fc = checkFields(workspaceMembershipShape, news);
       const n = fc.values;
-      const replaces: string[] = [];
-      if (fc.unknown.has("workspaceId") || (n.workspaceId !== undefined && n.workspaceId !== old.workspaceId)) {
-        replaces.push("workspaceId");
-      }
-      const wasSingle = old.userId !== undefined && old.userId !== null;
-      if (fc.present.has("userId") !== wasSingle) replaces.push(wasSingle ? "userId" : "userIds");
-      else if (wasSingle && (fc.unknown.has("userId") || (n.userId !== undefined && n.userId !== old.userId))) {
-        replaces.push("userId");
-      }
+      const replaces = membershipReplaces(
+        "workspaceId",
+        { containerId: n.workspaceId, userId: n.userId, unknown: fc.unknown, present: fc.present },
+        { containerId: old.workspaceId, userId: old.userId },
+      );
       if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
 
       if (fc.unknown.has("role") || fc.unknown.has("userIds")) return { changes: true };
       const users = declaredUsers(n);
-      if (!wasSingle && !sameSet(users, old.userIds)) return { changes: true };
+      if (!n.userId && !sameSet(users, old.userIds)) return { changes: true };
       if (n.role === undefined) return { changes: true };
       const roleId = workspaceRoleId(n.role);
       // Compare with what each member was observed to hold, so one drifted user in a list is corrected.
