@@ -10,6 +10,7 @@ import type { QuickBICaller, Verify } from "../api/call";
 import { isQuickBIApiError, isUserGroupNotFound, isUserNotFound } from "../api/errors";
 import { addUserGroupMember, deleteUserGroupMember, MAX_GROUP_MEMBERS_PER_CALL, queryUserGroupMember } from "../api/operations";
 import type { GroupMemberService } from "../service/groupMembers";
+import { perChunk } from "../service/chunked";
 import { OK, allWith, type MemberOutcome, type Outcomes } from "../service/outcome";
 import { Coalescer, groupBy } from "./coalescer";
 import { writeOnce } from "./mergedWrite";
@@ -21,12 +22,6 @@ const PER_USER_CODES = new Set(["Invalid.User", "User.Not.In.Organization", "Inv
 interface AddKey {
   readonly userGroupId: string;
   readonly userId: string;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export function createCoalescedGroupMemberService(c: QuickBICaller, timing: () => WindowTiming): GroupMemberService {
@@ -88,10 +83,7 @@ export function createCoalescedGroupMemberService(c: QuickBICaller, timing: () =
       [...groupBy(keys, (k) => k.userGroupId)].map(async ([userGroupId, items]) => {
         const users = [...new Set(items.map((i) => i.key.userId))];
         try {
-          const out: Outcomes = new Map();
-          for (const part of chunks(users, MAX_GROUP_MEMBERS_PER_CALL)) {
-            for (const [u, o] of await addSplitting(userGroupId, part)) out.set(u, o);
-          }
+          const out = await perChunk(users, MAX_GROUP_MEMBERS_PER_CALL, (part) => addSplitting(userGroupId, part), false);
           for (const i of items) answers[i.index] = out.get(i.key.userId) ?? new Error(`no outcome for user ${i.key.userId}`);
         } catch (e) {
           for (const i of items) answers[i.index] = e instanceof Error ? e : new Error(String(e));

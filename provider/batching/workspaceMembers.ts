@@ -19,6 +19,7 @@ import {
   type BatchResult,
 } from "../api/operations";
 import { isPresetWorkspaceRoleId } from "../api/roles";
+import { perChunk } from "../service/chunked";
 import { OK, allWith, detailFor, failureOf, type MemberOutcome, type Outcomes } from "../service/outcome";
 import type { WorkspaceMemberService } from "../service/workspaceMembers";
 import { Coalescer, groupBy } from "./coalescer";
@@ -43,12 +44,6 @@ interface WriteKey {
   readonly workspaceId: string;
   readonly roleId: number;
   readonly userId: string;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export function createCoalescedWorkspaceMemberService(
@@ -166,34 +161,28 @@ export function createCoalescedWorkspaceMemberService(
         return allWith(users, failureOf(e));
       }
     }
-    const out: Outcomes = new Map();
-    for (const part of chunks(users, MAX_USERS_PER_BATCH)) {
-      const res = await writeOnce(
-        {
-          send: async (sending, verify: Verify) =>
-            attribute(workspaceId, roleId, sending, await addWorkspaceUsers(c, { workspaceId, userIds: sending, roleId }, { verify }), "AddWorkspaceUsers"),
-          landed: landedWith(workspaceId, roleId),
-        },
-        part,
-      );
-      for (const [u, o] of res) out.set(u, o);
-    }
-    return out;
+    // writeOnce settles a lost answer itself; what it throws is not a Quick BI answer and propagates.
+    return perChunk(
+      users,
+      MAX_USERS_PER_BATCH,
+      (part) =>
+        writeOnce(
+          {
+            send: async (sending, verify: Verify) =>
+              attribute(workspaceId, roleId, sending, await addWorkspaceUsers(c, { workspaceId, userIds: sending, roleId }, { verify }), "AddWorkspaceUsers"),
+            landed: landedWith(workspaceId, roleId),
+          },
+          part,
+        ),
+      false,
+    );
   }
 
   async function setGroup(workspaceId: string, roleId: number, users: readonly string[]): Promise<Outcomes> {
-    const out: Outcomes = new Map();
-    for (const part of chunks(users, MAX_USERS_PER_BATCH)) {
-      let res: Outcomes;
-      try {
-        // Overwriting a role is idempotent, so the client may resend it blindly.
-        res = await attribute(workspaceId, roleId, part, await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }), "UpdateWorkspaceUsersRole");
-      } catch (e) {
-        res = allWith(part, failureOf(e));
-      }
-      for (const [u, o] of res) out.set(u, o);
-    }
-    return out;
+    // Overwriting a role is idempotent, so the client may resend it blindly.
+    return perChunk(users, MAX_USERS_PER_BATCH, async (part) =>
+      attribute(workspaceId, roleId, part, await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }), "UpdateWorkspaceUsersRole"),
+    );
   }
 
   function writer(run: (workspaceId: string, roleId: number, users: readonly string[]) => Promise<Outcomes>): Coalescer<WriteKey, MemberOutcome> {

@@ -17,6 +17,7 @@ import {
   type BatchResult,
 } from "../api/operations";
 import { isPresetWorkspaceRoleId } from "../api/roles";
+import { perChunk } from "./chunked";
 import { OK, allWith, detailFor, failureOf, type MemberOutcome, type Outcomes } from "./outcome";
 
 /** Largest user list sent in one batch call (Quick BI documents no limit; 1000 matches its other list limits). */
@@ -35,12 +36,6 @@ export interface WorkspaceMemberService {
   setRole(workspaceId: string, roleId: number, userIds: readonly string[]): Promise<Outcomes>;
   /** Removes users; a user who is not (or no longer) a member, or a workspace that is gone, counts as removed. */
   removeMembers(workspaceId: string, userIds: readonly string[]): Promise<Outcomes>;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberService {
@@ -167,17 +162,9 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberS
           }
         });
       }
-      const out: Outcomes = new Map();
-      for (const part of chunks(userIds, BATCH_SIZE)) {
-        let partOut: Outcomes;
-        try {
-          partOut = await attribute(workspaceId, roleId, part, await addWorkspaceUsers(c, { workspaceId, userIds: part, roleId }), "AddWorkspaceUsers");
-        } catch (e) {
-          partOut = allWith(part, failureOf(e));
-        }
-        for (const [u, o] of partOut) out.set(u, o);
-      }
-      return out;
+      return perChunk(userIds, BATCH_SIZE, async (part) =>
+        attribute(workspaceId, roleId, part, await addWorkspaceUsers(c, { workspaceId, userIds: part, roleId }), "AddWorkspaceUsers"),
+      );
     },
 
     async setRole(workspaceId, roleId, userIds) {
@@ -192,17 +179,9 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberS
           }
         });
       }
-      const out: Outcomes = new Map();
-      for (const part of chunks(userIds, BATCH_SIZE)) {
-        let partOut: Outcomes;
-        try {
-          partOut = await attribute(workspaceId, roleId, part, await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }), "UpdateWorkspaceUsersRole");
-        } catch (e) {
-          partOut = allWith(part, failureOf(e));
-        }
-        for (const [u, o] of partOut) out.set(u, o);
-      }
-      return out;
+      return perChunk(userIds, BATCH_SIZE, async (part) =>
+        attribute(workspaceId, roleId, part, await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }), "UpdateWorkspaceUsersRole"),
+      );
     },
 
     async removeMembers(workspaceId, userIds) {

@@ -1,6 +1,6 @@
 /** The single path every typed operation takes: call, insist on `Success:true`, validate `Result` with zod. */
 import { z } from "zod";
-import type { CallOptions, Envelope, QueryParams, QuickBICaller } from "../call";
+import type { CallOptions, QueryParams, QuickBICaller } from "../call";
 import { QuickBIApiError, TransportCodes, unsuccessfulError } from "../errors";
 
 export function parseResult<S extends z.ZodTypeAny>(
