@@ -12,18 +12,19 @@ function minTimeFor(maxQps: number): number {
 
 export function sharedLimiter(endpoint: string, accessKeyId: string, maxQps: number): Bottleneck {
   const key = `${endpoint}\u0000${accessKeyId}`;
-  let limiter = limiters.get(key);
   const minTime = minTimeFor(maxQps);
+  let limiter = limiters.get(key);
   if (!limiter) {
     // minTime spaces request starts evenly, so a burst never exceeds maxQps at the server's token bucket.
     limiter = new Bottleneck({ minTime, maxConcurrent: null });
     limiters.set(key, limiter);
-  } else if (paces.get(limiter)?.configured !== minTime) {
-    // The latest configuration wins (e.g. a stack changed quickbi:maxQps and the host re-configured).
-    limiter.updateSettings({ minTime });
   }
-  // A new client on the same key keeps the learned pace unless the configured rate changed.
-  if (paces.get(limiter)?.configured !== minTime) paces.set(limiter, { configured: minTime, current: minTime, streak: 0, lastSlowDown: 0 });
+  // A new client on the same key keeps the learned pace; a changed configured rate (a stack changed quickbi:maxQps
+  // and the host re-configured) wins and starts over.
+  if (paces.get(limiter)?.configured !== minTime) {
+    limiter.updateSettings({ minTime });
+    paces.set(limiter, { configured: minTime, current: minTime, streak: 0, lastSlowDown: 0 });
+  }
   return limiter;
 }
 

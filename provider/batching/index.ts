@@ -13,7 +13,7 @@ import { createCoalescedWorkspaceMemberService } from "./workspaceMembers";
 export { Coalescer, groupBy, type BatchFn } from "./coalescer";
 export { MAX_ROUNDS, writeOnce, type MergedWrite } from "./mergedWrite";
 export { DEFAULT_TIMING, QuietWindow, type WindowTiming } from "./quietWindow";
-export { MAX_USERS_PER_BATCH } from "./workspaceMembers";
+export { MAX_USERS_PER_BATCH } from "../service/workspaceMembers";
 
 export interface CoalescedServices {
   readonly users: UserService;

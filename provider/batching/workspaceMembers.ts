@@ -21,17 +21,11 @@ import {
 import { isPresetWorkspaceRoleId } from "../api/roles";
 import { perChunk } from "../service/chunked";
 import { OK, allWith, detailFor, failureOf, type MemberOutcome, type Outcomes } from "../service/outcome";
-import type { WorkspaceMemberService } from "../service/workspaceMembers";
+import { MAX_USERS_PER_BATCH, type WorkspaceMemberService } from "../service/workspaceMembers";
 import { Coalescer, groupBy } from "./coalescer";
 import { writeOnce } from "./mergedWrite";
 import type { WindowTiming } from "./quietWindow";
 
-/**
- * Largest user list in one AddWorkspaceUsers / UpdateWorkspaceUsersRole. Quick BI documents no limit for these two;
- * 1000 is its documented limit for AddUserGroupMember and for list page sizes, and the emulator applies it to every
- * id list.
- */
-export const MAX_USERS_PER_BATCH = 1000;
 
 /** What a read found for one user: the workspace is gone, or the user's preset role (absent: not a member). */
 type RoleRead = { readonly workspace: "absent" } | { readonly workspace: "present"; readonly member: boolean; readonly presetRoleId?: number };

@@ -2,14 +2,8 @@
  * Batch actions take a bounded number of users per call (1000: AddUserGroupMember's documented maximum, our choice for
  * the workspace batch actions). A longer list is sent as several calls, one after another, and the answers merged.
  */
+import { chunk } from "../api/ops/invoke";
 import { allWith, failureOf, type Outcomes } from "./outcome";
-
-/** `items` in runs of at most `size`, in order. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * One `call` per run of at most `size` users, in order, with every user's outcome merged. With `failWhole`, a call
@@ -23,7 +17,7 @@ export async function perChunk(
   failWhole = true,
 ): Promise<Outcomes> {
   const out: Outcomes = new Map();
-  for (const part of chunks(userIds, size)) {
+  for (const part of chunk(userIds, size)) {
     let res: Outcomes;
     try {
       res = await call(part);

@@ -20,8 +20,12 @@ import { isPresetWorkspaceRoleId } from "../api/roles";
 import { perChunk } from "./chunked";
 import { OK, allWith, detailFor, failureOf, type MemberOutcome, type Outcomes } from "./outcome";
 
-/** Largest user list sent in one batch call (Quick BI documents no limit; 1000 matches its other list limits). */
-const BATCH_SIZE = 1000;
+/**
+ * Largest user list in one AddWorkspaceUsers / UpdateWorkspaceUsersRole. Quick BI documents no limit for these two;
+ * 1000 is its documented limit for AddUserGroupMember and for list page sizes, and the emulator applies it to every
+ * id list.
+ */
+export const MAX_USERS_PER_BATCH = 1000;
 
 export interface WorkspaceMemberService {
   /**
@@ -162,7 +166,7 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberS
           }
         });
       }
-      return perChunk(userIds, BATCH_SIZE, async (part) =>
+      return perChunk(userIds, MAX_USERS_PER_BATCH, async (part) =>
         attribute(workspaceId, roleId, part, await addWorkspaceUsers(c, { workspaceId, userIds: part, roleId }), "AddWorkspaceUsers"),
       );
     },
@@ -179,7 +183,7 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberS
           }
         });
       }
-      return perChunk(userIds, BATCH_SIZE, async (part) =>
+      return perChunk(userIds, MAX_USERS_PER_BATCH, async (part) =>
         attribute(workspaceId, roleId, part, await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }), "UpdateWorkspaceUsersRole"),
       );
     },

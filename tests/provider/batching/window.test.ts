@@ -112,14 +112,19 @@ test("flush sends the open batch now; a window with no batch ignores touch", asy
 });
 
 describe("engine calls keep an open batch open", () => {
+  /** The engine calls the host every `everyMs` for `forMs` (checks and diffs of other resources). */
+  async function engineCalls(everyMs: number, forMs: number): Promise<void> {
+    for (let t = 0; t < forMs; t += everyMs) {
+      await jest.advanceTimersByTimeAsync(everyMs);
+      noteEngineCall();
+    }
+  }
+
   test("calls for other resources push the quiet deadline; the batch goes one gap after the last of them", async () => {
     const { c, batches } = recorder();
     const a = c.load(1);
-    // The engine keeps sending checks and diffs every 15 ms for 100 ms; the batch's own keys stop at once.
-    for (let t = 0; t < 100; t += 15) {
-      await jest.advanceTimersByTimeAsync(15);
-      noteEngineCall();
-    }
+    // The batch's own keys stop at once; the engine keeps calling every 15 ms for 100 ms.
+    await engineCalls(15, 100);
     expect(batches).toEqual([]);
     const b = c.load(2);
     await jest.advanceTimersByTimeAsync(20);
@@ -130,10 +135,7 @@ describe("engine calls keep an open batch open", () => {
   test("a never-quiet engine still cannot hold a batch past the ceiling", async () => {
     const { c, batches } = recorder();
     const a = c.load(1);
-    for (let t = 0; t < 400; t += 10) {
-      await jest.advanceTimersByTimeAsync(10);
-      noteEngineCall();
-    }
+    await engineCalls(10, 400);
     await a;
     expect(batches).toEqual([{ at: 250, keys: [1] }]);
   });

@@ -1,13 +1,14 @@
 /** Long user lists go out in runs; one run failing as a whole fails its own users only. */
 import { QuickBIApiError } from "../../../provider/api/errors";
-import { chunks, perChunk } from "../../../provider/service/chunked";
+import { chunk } from "../../../provider/api/ops/invoke";
+import { perChunk } from "../../../provider/service/chunked";
 import { OK, allWith } from "../../../provider/service/outcome";
 
 const users = Array.from({ length: 7 }, (_, i) => `u${i}`);
 
-test("chunks keeps order and the remainder", () => {
-  expect(chunks(users, 3)).toEqual([["u0", "u1", "u2"], ["u3", "u4", "u5"], ["u6"]]);
-  expect(chunks([], 3)).toEqual([]);
+test("chunk keeps order and the remainder", () => {
+  expect(chunk(users, 3)).toEqual([["u0", "u1", "u2"], ["u3", "u4", "u5"], ["u6"]]);
+  expect(chunk([], 3)).toEqual([]);
 });
 
 test("a run whose call fails as a whole fails its users with the Quick BI error; the other runs still go", async () => {
