@@ -8,7 +8,8 @@ import { DEMO_ACCESS_KEY, startEmulator, type CallRecord, type RunningEmulator }
 import { createWorkspace, Engine, type RunReport } from "../engine";
 import { PeakMemory } from "./hostMemory";
 import { BenchResultsSchema, type BenchResults, type Concurrency, type PhaseName, type PhaseResult, type RunResult } from "./results";
-import { benchSeed, GROUPS, groupId, program, shape, userId, WORKSPACES, workspaceId, type Stage } from "./scenario";
+import type { ProgramModule } from "../engine/program";
+import { benchSeed, GROUPS, groupId, shape, userId, WORKSPACES, workspaceId, type Stage } from "./scenario";
 
 export interface BenchOptions {
   readonly users: number;
@@ -50,6 +51,14 @@ function repoRoot(): string {
 }
 
 /** What the program declares at a stage, as `ws:<workspace>:<user>` → role id and `grp:<group>:<user>`. */
+/**
+ * The stage's program as a module, so the engine runs it in a program worker as the CLI runs it in a language host of
+ * its own (the compiled scenario: a worker loads JavaScript).
+ */
+function stageProgram(users: number, stage: Stage): ProgramModule {
+  return { module: path.join(repoRoot(), "bin", "bench", "scenario.js"), exportName: "declareStage", args: [users, stage] };
+}
+
 function expectedMemberships(users: number, stage: Stage | "destroyed"): Map<string, number | true> {
   const out = new Map<string, number | true>();
   if (stage === "destroyed") return out;
@@ -141,10 +150,10 @@ export async function runOne(o: BenchOptions, concurrency: Concurrency, coalesce
   }
 
   try {
-    await phase("create", "initial", () => engine.up(program(o.users, "initial")));
+    await phase("create", "initial", () => engine.up(stageProgram(o.users, "initial")));
     await phase("refresh", "initial", () => engine.refresh());
-    await phase("change-roles", "roles-changed", () => engine.up(program(o.users, "roles-changed")));
-    await phase("remove-10pct", "removed", () => engine.up(program(o.users, "removed")));
+    await phase("change-roles", "roles-changed", () => engine.up(stageProgram(o.users, "roles-changed")));
+    await phase("remove-10pct", "removed", () => engine.up(stageProgram(o.users, "removed")));
     await phase("destroy", "destroyed", () => engine.destroy());
   } finally {
     memory.stop();

@@ -117,3 +117,8 @@ export function program(users: number, stage: Stage): () => void {
     }
   };
 }
+
+/** The program for a stage as a plain function of (users, stage): what the engine loads in its program worker. */
+export function declareStage(users: number, stage: Stage): void {
+  program(users, stage)();
+}

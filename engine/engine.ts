@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import Bottleneck from "bottleneck";
 import { InitFailedError, PropertyMap, ProviderHost } from "./host";
-import { ProgramFn, RegisterAnswer, Registration, runProgram } from "./program";
+import { ProgramSource, RegisterAnswer, Registration, runProgram } from "./program";
 import { countSteps, Operation, RunReport, Step, StepOp } from "./report";
 import { redact, SecretsCrypter } from "./secrets";
 import { emptyState, loadState, PendingOperation, ResourceState, State, StateWriter } from "./state";
@@ -199,11 +199,11 @@ export class Engine {
         return { outputs: plain, secretKeys };
     }
 
-    preview(program: ProgramFn): Promise<RunReport> {
+    preview(program: ProgramSource): Promise<RunReport> {
         return this.operate("preview", (run) => this.deploy(run, program));
     }
 
-    up(program: ProgramFn): Promise<RunReport> {
+    up(program: ProgramSource): Promise<RunReport> {
         return this.operate("up", (run) => this.deploy(run, program));
     }
 
@@ -278,7 +278,7 @@ export class Engine {
 
     // ---- preview / up ------------------------------------------------------------------------------------------
 
-    private async deploy(run: Run, program: ProgramFn): Promise<PropertyMap> {
+    private async deploy(run: Run, program: ProgramSource): Promise<PropertyMap> {
         const registered = new Set<string>();
         // Resources that failed or were not executed: anything depending on them is not executed either.
         const failed = new Set<string>();

@@ -340,6 +340,10 @@ export class ProviderHost {
         const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": 400 * 1024 * 1024,
             "grpc.max_send_message_length": 400 * 1024 * 1024,
+            // The answers of thousands of concurrent calls (each Check answer carries the ~3 KB `__provider` back)
+            // would otherwise cross HTTP/2's default 64 KiB receive window a few at a time, one event-loop turn of
+            // this process each; the CLI's Go gRPC client grows its windows to megabytes (BDP estimation) on its own.
+            "grpc-node.flow_control_window": 16 * 1024 * 1024,
         });
         return new ProviderHost(child, client, engine, stderrTail, stdoutTail, port, opts.callTimeoutMs);
     }

@@ -8,6 +8,8 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { createRequire } from "node:module";
+import * as path from "node:path";
+import { fork } from "node:child_process";
 import * as vm from "node:vm";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 import { PropertyMap, UNKNOWN } from "./host";
@@ -66,6 +68,22 @@ export interface RegisterAnswer {
 export type RegisterHandler = (reg: Registration) => Promise<RegisterAnswer>;
 
 export type ProgramFn = () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+
+/**
+ * A program named by module instead of given as a function: `require(module)[exportName](...args)` is the program
+ * body. It runs in a child process (programProcess.ts), as the CLI runs a program in a language-host process apart
+ * from the engine, so the SDK's work of registering resources (stack capture, serialization: ~2.5 ms a resource) runs
+ * beside the engine's steps instead of taking turns with them on one thread. `module` is an absolute path (or a
+ * package name) of CommonJS JavaScript; `args` must survive structured cloning.
+ */
+export interface ProgramModule {
+    module: string;
+    exportName: string;
+    args?: unknown[];
+}
+
+/** What the engine can run: a function in this process, or a module in a process of its own. */
+export type ProgramSource = ProgramFn | ProgramModule;
 
 export interface RunProgramOptions {
     project?: string;
@@ -280,10 +298,78 @@ let queue: Promise<unknown> = Promise.resolve();
  * program error: errors are collected in `errors`, like a failed `pulumi up` that still reports what it did.
  * A registration the handler refuses resolves that resource's outputs as unknown (see registerResource).
  */
-export function runProgram(program: ProgramFn, opts: RunProgramOptions = {}): Promise<ProgramRun> {
+export function runProgram(program: ProgramSource, opts: RunProgramOptions = {}): Promise<ProgramRun> {
+    // A child process has an SDK runtime of its own: nothing to wait for.
+    if (typeof program !== "function") return runInProcess(program, opts);
     const run = queue.then(() => runExclusive(program, opts));
     queue = run.catch(() => undefined);
     return run;
+}
+
+/** Messages between runInProcess and programProcess.ts. Errors cross as message + stack. */
+export interface WireError {
+    message: string;
+    stack?: string;
+}
+export type ToProgram = { kind: "answer"; seq: number; answer?: RegisterAnswer; error?: WireError };
+export type FromProgram =
+    | { kind: "register"; seq: number; reg: Registration }
+    | { kind: "done"; run: Omit<ProgramRun, "errors" | "registrationErrors"> & { errors: WireError[]; registrationErrors: { urn: string; error: WireError }[] } }
+    | { kind: "failed"; error: WireError };
+export type ProgramStart = { kind: "start"; program: ProgramModule; options: Omit<RunProgramOptions, "onRegister"> };
+
+export function toWire(e: unknown): WireError {
+    return e instanceof Error ? { message: e.message, stack: e.stack } : { message: String(e) };
+}
+export function fromWire(w: WireError): Error {
+    const e = new Error(w.message);
+    if (w.stack) e.stack = w.stack;
+    return e;
+}
+
+/** The compiled child script: this file's sibling, or under bin/ when this file runs as TypeScript (ts-jest). */
+function programScript(): string {
+    return __filename.endsWith(".ts")
+        ? path.resolve(__dirname, "..", "bin", path.basename(__dirname), "programProcess.js")
+        : path.join(__dirname, "programProcess.js");
+}
+
+async function runInProcess(program: ProgramModule, opts: RunProgramOptions): Promise<ProgramRun> {
+    const { onRegister, ...options } = opts;
+    const handler = onRegister ?? defaultHandler;
+    // Structured clone on the IPC channel ("advanced"), so registrations cross as they are; the program's own output
+    // goes where this process's goes, as it would from a function program.
+    const child = fork(programScript(), [], { serialization: "advanced", execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const send = (m: ToProgram | ProgramStart) => {
+        if (child.connected) child.send(m);
+    };
+    try {
+        return await new Promise<ProgramRun>((resolve, reject) => {
+            child.on("message", (m: FromProgram) => {
+                if (m.kind === "register") {
+                    handler(m.reg).then(
+                        (answer) => send({ kind: "answer", seq: m.seq, answer }),
+                        (e: unknown) => send({ kind: "answer", seq: m.seq, error: toWire(e) }),
+                    );
+                } else if (m.kind === "done") {
+                    resolve({
+                        ...m.run,
+                        errors: m.run.errors.map(fromWire),
+                        registrationErrors: m.run.registrationErrors.map((r) => ({ urn: r.urn, error: fromWire(r.error) })),
+                    });
+                } else {
+                    reject(fromWire(m.error));
+                }
+            });
+            child.on("error", reject);
+            child.on("exit", (code, signal) =>
+                reject(new Error(`the program's process exited (${signal ?? `code ${code}`}) before the program finished`)),
+            );
+            send({ kind: "start", program, options });
+        });
+    } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
 }
 
 async function runExclusive(program: ProgramFn, opts: RunProgramOptions): Promise<ProgramRun> {

@@ -123,3 +123,54 @@ test("concurrent runs are serialized: the SDK's runtime state is process-global"
     expect(one.registrations.filter((r) => r.custom).map((r) => r.name)).toEqual(["one"]);
     expect(two.registrations.filter((r) => r.custom).map((r) => r.name)).toEqual(["two"]);
 });
+
+describe("a program given as a module runs in a process of its own, as a language host does", () => {
+    const fixture = require.resolve("./fixtures/moduleProgram.js");
+
+    test("registrations reach the handler with their dependencies, answers reach dependents, outputs come back", async () => {
+        const seen: string[] = [];
+        const run = await runProgram(
+            { module: fixture, exportName: "pair", args: ["m", "shh"] },
+            {
+                project: "proj",
+                stack: "dev",
+                onRegister: async (r) => {
+                    seen.push(r.name);
+                    return { id: `${r.name}-id`, outputs: { ...r.inputs, computed: `from-${r.name}` } };
+                },
+            },
+        );
+        expect(run.errors).toEqual([]);
+        expect(seen).toEqual(["m-a", "m-b"]);
+        const b = run.registrations.find((r) => r.name === "m-b")!;
+        expect(b.urn).toBe("urn:pulumi:dev::proj::test:index:Thing::m-b");
+        expect(b.inputs.value).toBe("from-m-a");
+        expect(b.dependencies).toEqual(["urn:pulumi:dev::proj::test:index:Thing::m-a"]);
+        expect(run.stackOutputs).toMatchObject({ fromB: "from-m-b", note: "shh" });
+        expect(run.secretStackOutputs).toEqual(["note"]);
+        // It really ran elsewhere.
+        expect(run.stackOutputs.pid).not.toBe(process.pid);
+    });
+
+    test("a refused registration is reported and its dependents see unknowns, as in-process", async () => {
+        const run = await runProgram(
+            { module: fixture, exportName: "pair", args: ["r", "x"] },
+            {
+                onRegister: async (r) => {
+                    if (r.name === "r-a") throw new Error("refused by test");
+                    return { id: "x", outputs: r.inputs };
+                },
+            },
+        );
+        expect(run.registrationErrors.map((e) => [e.urn.split("::").pop(), e.error.message])).toEqual([["r-a", "refused by test"]]);
+        expect(run.registrations.find((r) => r.name === "r-b")!.inputs.value).toBe(UNKNOWN);
+    });
+
+    test("a program that throws, or an export that is not a function, is a program error", async () => {
+        const failed = await runProgram({ module: fixture, exportName: "fails" });
+        expect(failed.errors.map((e) => e.message)).toEqual(["module program bug"]);
+        expect(failed.registrations.map((r) => r.name)).toContain("before");
+        const wrong = await runProgram({ module: fixture, exportName: "notAFunction" });
+        expect(wrong.errors.map((e) => e.message)).toEqual([`${fixture} has no function export named "notAFunction"`]);
+    });
+});
