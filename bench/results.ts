@@ -62,6 +62,11 @@ export const BenchResultsSchema = z.object({
     listGroup: z.number().int(),
     memberships: z.number().int(),
   }),
+  /**
+   * The stage's program alone (Pulumi SDK, a monitor answering at once, no provider): a floor under any `up` of it.
+   * `initial` is the create phase's program, `roles-changed` the role-change phase's.
+   */
+  programAloneMs: z.object({ initial: z.number().nonnegative(), "roles-changed": z.number().nonnegative() }),
   runs: z.array(RunResultSchema),
   comparisons: z.array(ComparisonSchema),
 });

@@ -8,7 +8,7 @@ import { DEMO_ACCESS_KEY, startEmulator, type CallRecord, type RunningEmulator }
 import { createWorkspace, Engine, type RunReport } from "../engine";
 import { PeakMemory } from "./hostMemory";
 import { BenchResultsSchema, type BenchResults, type Concurrency, type PhaseName, type PhaseResult, type RunResult } from "./results";
-import type { ProgramModule } from "../engine/program";
+import { runProgram, type ProgramModule } from "../engine/program";
 import { benchSeed, GROUPS, groupId, shape, userId, WORKSPACES, workspaceId, type Stage } from "./scenario";
 
 export interface BenchOptions {
@@ -167,8 +167,24 @@ function ratio(a: number, b: number): number | null {
   return b === 0 ? null : Math.round((a / b) * 10) / 10;
 }
 
+/**
+ * The wall time of a stage's program alone: the Pulumi SDK registering every resource against a monitor that answers
+ * at once (no provider host, no API), in a process of its own as in the runs. No engine can finish an `up` of that
+ * program sooner, so it bounds the wall-time ratio any coalescing can show.
+ */
+async function programAlone(users: number, stage: Stage): Promise<number> {
+  const started = Date.now();
+  const run = await runProgram(stageProgram(users, stage));
+  if (run.errors.length > 0) throw new Error(`the ${stage} program failed: ${run.errors[0].message}`);
+  return Date.now() - started;
+}
+
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const startedAt = new Date();
+  const programAloneMs = {
+    initial: await programAlone(o.users, "initial"),
+    "roles-changed": await programAlone(o.users, "roles-changed"),
+  };
   const runs: RunResult[] = [];
   for (const concurrency of o.concurrencies) {
     for (const coalesce of [false, true]) runs.push(await runOne(o, concurrency, coalesce));
@@ -193,6 +209,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     emulator: { latencyMs: o.latencyMs, jitterMs: o.jitterMs, qps: o.qps, burst: o.burst },
     client: { maxQps: o.maxQps, maxRetries: o.maxRetries, batchWindowMs: o.batchWindowMs },
     scenario: { ...s, workspaces: WORKSPACES, groups: GROUPS },
+    programAloneMs,
     runs,
     comparisons,
   });

@@ -24,6 +24,11 @@ export function formatTable(r: BenchResults): string {
     `emulator latency ${r.emulator.latencyMs}+0..${r.emulator.jitterMs} ms, flow control ${r.emulator.qps} QPS (burst ${r.emulator.burst}); ` +
       `client maxQps ${r.client.maxQps}, maxRetries ${r.client.maxRetries}, quiet gap ${r.client.batchWindowMs} ms; node ${r.machine.node}, ${r.machine.cpus} CPUs`,
   );
+  const floor = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+  lines.push(
+    `the program alone (Pulumi SDK, instant answers, no provider): create ${floor(r.programAloneMs.initial)}, ` +
+      `change-roles ${floor(r.programAloneMs["roles-changed"])} (no engine finishes an up sooner)`,
+  );
   for (const cmp of [...new Set(r.runs.map((x) => x.concurrency))]) {
     const off = r.runs.find((x) => x.concurrency === cmp && !x.coalesce)!;
     const on = r.runs.find((x) => x.concurrency === cmp && x.coalesce)!;

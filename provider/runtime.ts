@@ -11,7 +11,7 @@ import { KEYS, type ConfigSource } from "./api/settings";
 import { createGroupMembersHandler } from "./handlers/groupMembers";
 import { createGroupMembershipHandler } from "./handlers/groupMembership";
 import type { Handler } from "./handlers/handler";
-import { noteEngineCall } from "./batching/engineActivity";
+import { beginEngineCall, noteEngineCall } from "./batching/engineActivity";
 import { createUserHandler } from "./handlers/user";
 import { createWorkspaceMembersHandler, type AuthoritativeSettings } from "./handlers/workspaceMembers";
 import { createWorkspaceMembershipHandler } from "./handlers/workspaceMembership";
@@ -117,7 +117,28 @@ export function handler(kind: string): Handler {
         h = createGroupMembersHandler(currentServices, authoritativeSettings);
         break;
     }
+    h = counted(h);
     handlers.set(kind, h);
   }
   return h;
+}
+
+/** The handler with each call counted as under way until it settles (engineActivity.ts `engineCallsInFlight`). */
+function counted(h: Handler): Handler {
+  const track = async <T>(call: () => Promise<T>): Promise<T> => {
+    const end = beginEngineCall();
+    try {
+      return await call();
+    } finally {
+      end();
+    }
+  };
+  return {
+    check: (olds, news) => track(() => h.check(olds, news)),
+    diff: (id, olds, news) => track(() => h.diff(id, olds, news)),
+    create: (inputs) => track(() => h.create(inputs)),
+    read: (id, props) => track(() => h.read(id, props)),
+    update: (id, olds, news) => track(() => h.update(id, olds, news)),
+    delete: (id, props) => track(() => h.delete(id, props)),
+  };
 }

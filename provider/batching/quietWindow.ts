@@ -11,13 +11,29 @@
  * also calls `touch()` after every load to push the quiet deadline (see coalescer.ts).
  */
 
-import { onEngineCall } from "./engineActivity";
+import { engineCallsInFlight, onEngineCall } from "./engineActivity";
 
 export interface WindowTiming {
   /** Send once no request has arrived for this long (ms). */
   readonly quietMs: number;
   /** Send at the latest this long after the batch's first request (ms). */
   readonly maxWaitMs: number;
+}
+
+/**
+ * With at least this many engine calls under way in the host, the quiet gap is `BUSY_GAP_FACTOR` times longer. Only
+ * unbounded parallelism on a large stack gets there (`--parallel 16` never does); then a pause of 60 ms in the engine's
+ * calls was usually a stall, not the end of the stream: the bench's role change split into two to six batches per
+ * workspace at 60 ms (68–135 requests) and one or two at 200–300 ms (24–34), while every batch serves hundreds of
+ * resources, so the longer wait costs each of them little. With few calls under way the gap stays short, because
+ * then every caller may be waiting on the window and a longer gap would only delay them all.
+ */
+export const BUSY_IN_FLIGHT = 64;
+export const BUSY_GAP_FACTOR = 4;
+
+/** The quiet gap now: `quietMs`, or `BUSY_GAP_FACTOR` times it while the engine has many calls under way. */
+export function currentQuietMs(quietMs: number): number {
+  return engineCallsInFlight() >= BUSY_IN_FLIGHT ? quietMs * BUSY_GAP_FACTOR : quietMs;
 }
 
 /**
@@ -76,6 +92,6 @@ export class QuietWindow {
   private delay(openedAt: number): number {
     const { quietMs, maxWaitMs } = this.timing();
     const untilCeiling = openedAt + Math.max(quietMs, maxWaitMs) - Date.now();
-    return Math.max(0, Math.min(quietMs, untilCeiling));
+    return Math.max(0, Math.min(currentQuietMs(quietMs), untilCeiling));
   }
 }

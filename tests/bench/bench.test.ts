@@ -38,5 +38,8 @@ test("bench --quick with a small N: every phase of both modes converges and the 
   expect(create(on).AddWorkspaceUsers ?? 0).toBeGreaterThan(0);
   expect(results.comparisons).toHaveLength(PHASES.length);
   expect(formatTable(results)).toContain("engine concurrency: unbounded");
+  // The floor (each stage's program with nothing behind it) is measured and printed.
+  expect(Object.keys(results.programAloneMs)).toEqual(["initial", "roles-changed"]);
+  expect(formatTable(results)).toMatch(/the program alone \(Pulumi SDK, instant answers, no provider\): create \d+\.\ds, change-roles \d+\.\ds/);
   expect(lines).toHaveLength(2 * PHASES.length);
 }, 300_000);

@@ -3,8 +3,8 @@
  * its first request, and at once when it is full. Fake timers: every time is exact.
  */
 import { Coalescer } from "../../../provider/batching/coalescer";
-import { noteEngineCall, onEngineCall } from "../../../provider/batching/engineActivity";
-import { QuietWindow } from "../../../provider/batching/quietWindow";
+import { beginEngineCall, engineCallsInFlight, noteEngineCall, onEngineCall } from "../../../provider/batching/engineActivity";
+import { BUSY_GAP_FACTOR, BUSY_IN_FLIGHT, QuietWindow } from "../../../provider/batching/quietWindow";
 import { handler } from "../../../provider/runtime";
 
 const timing = { quietMs: 20, maxWaitMs: 250 };
@@ -160,4 +160,57 @@ test("every engine call through the runtime counts as engine activity", () => {
   off();
   handler("user");
   expect(calls).toBe(3);
+});
+
+describe("many engine calls under way stretch the quiet gap", () => {
+  function underWay(n: number): () => void {
+    const ends = Array.from({ length: n }, () => beginEngineCall());
+    return () => ends.forEach((end) => end());
+  }
+
+  test(`with ${BUSY_IN_FLIGHT} calls under way the gap is ${BUSY_GAP_FACTOR}x; with one fewer it is not`, async () => {
+    const busyGap = timing.quietMs * BUSY_GAP_FACTOR;
+    const endBusy = underWay(BUSY_IN_FLIGHT);
+    const { c, batches } = recorder();
+    const a = c.load(1);
+    // A pause longer than the plain gap, shorter than the stretched one, does not close the window.
+    await jest.advanceTimersByTimeAsync(busyGap - 1);
+    const b = c.load(2);
+    await jest.advanceTimersByTimeAsync(busyGap - 1);
+    expect(batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    await Promise.all([a, b]);
+    expect(batches).toEqual([{ at: 2 * busyGap - 1, keys: [1, 2] }]);
+    endBusy();
+
+    const endSome = underWay(BUSY_IN_FLIGHT - 1);
+    const d = c.load(3);
+    await jest.advanceTimersByTimeAsync(timing.quietMs);
+    await d;
+    expect(batches[1]).toEqual({ at: 2 * busyGap - 1 + timing.quietMs, keys: [3] });
+    endSome();
+  });
+
+  test("the stretched gap still ends at the ceiling", async () => {
+    const end = underWay(BUSY_IN_FLIGHT);
+    const { c, batches } = recorder();
+    const pending: Promise<string>[] = [];
+    for (let t = 0; t < 400; t += 50) {
+      pending.push(c.load(t));
+      await jest.advanceTimersByTimeAsync(50);
+    }
+    await jest.advanceTimersByTimeAsync(200);
+    await Promise.all(pending);
+    expect(batches[0]).toEqual({ at: timing.maxWaitMs, keys: [0, 50, 100, 150, 200] });
+    end();
+  });
+
+  test("the runtime counts a call under way from its start until it settles, failed ones included", async () => {
+    const before = engineCallsInFlight();
+    // An unconfigured runtime fails the call (no services); it still counts until it settles.
+    const call = handler("groupMembership").read("g:u", {});
+    expect(engineCallsInFlight()).toBe(before + 1);
+    await expect(call).rejects.toThrow();
+    expect(engineCallsInFlight()).toBe(before);
+  });
 });
