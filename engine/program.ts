@@ -300,13 +300,13 @@ let queue: Promise<unknown> = Promise.resolve();
  */
 export function runProgram(program: ProgramSource, opts: RunProgramOptions = {}): Promise<ProgramRun> {
     // A child process has an SDK runtime of its own: nothing to wait for.
-    if (typeof program !== "function") return runInProcess(program, opts);
+    if (typeof program !== "function") return runInChildProcess(program, opts);
     const run = queue.then(() => runExclusive(program, opts));
     queue = run.catch(() => undefined);
     return run;
 }
 
-/** Messages between runInProcess and programProcess.ts. Errors cross as message + stack. */
+/** Messages between runInChildProcess and programProcess.ts. Errors cross as message + stack. */
 export interface WireError {
     message: string;
     stack?: string;
@@ -334,7 +334,7 @@ function programScript(): string {
         : path.join(__dirname, "programProcess.js");
 }
 
-async function runInProcess(program: ProgramModule, opts: RunProgramOptions): Promise<ProgramRun> {
+async function runInChildProcess(program: ProgramModule, opts: RunProgramOptions): Promise<ProgramRun> {
     const { onRegister, ...options } = opts;
     const handler = onRegister ?? defaultHandler;
     // Structured clone on the IPC channel ("advanced"), so registrations cross as they are; the program's own output
