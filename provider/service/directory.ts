@@ -17,7 +17,10 @@ import {
   listWorkspaceRoles,
 } from "../api/operations";
 
-/** Above this many unknown ids, one listing of the organization is cheaper than one request per id. */
+/**
+ * Once more ids than this have been asked for (in one batch, or one by one over the host's life), one listing of the
+ * organization is cheaper than one request per id.
+ */
 const LIST_THRESHOLD = 10;
 
 export interface WorkspaceMember {
