@@ -1,55 +1,53 @@
 /**
- * What the serialized shim loads inside the Pulumi provider host (`require("pulumi-quickbi/runtime")`). It holds the
- * per-process state: the stack config handed to `configure`, the client (created on first use, so credentials are
- * resolved at call time and never reach the serialized provider or state), the service layer and one handler per
- * resource kind.
+ * What a resource's `__provider` text loads inside the Pulumi provider host (`require("pulumi-quickbi/runtime")`). It
+ * holds the per-process state: the stack config handed to `configure`, the client (created on first use, so
+ * credentials are resolved at call time and never reach state), the services, the access report and the ownership
+ * claims, and one handler per resource kind.
+ *
+ * Entry points (both part of every stack's state, so only ever extended):
+ * - `provider(kind)`: what today's `__provider` text returns (contract/providerText.ts);
+ * - `configure(req)` and `handler(kind)`: what the serializer-made text of stacks written before 0.2 calls.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { CallOptions, Envelope, QueryParams, QuickBICaller } from "./api/call";
 import { createClient, type QuickBIClient } from "./api/client";
-import { KEYS, type ConfigSource } from "./api/settings";
-import { beginEngineCall, noteEngineCall } from "./batching/engineActivity";
+import { KEYS, resolveCallerUserId, type ConfigSource } from "./api/settings";
+import { stopCalls } from "./api/shutdown";
+import { createServices, onceUnlessFailed, type BatchingSettings } from "./batching";
+import { runEngineCall } from "./batching/engineActivity";
+import { isResourceKind, type ResourceKind } from "./contract/kinds";
 import { createGroupMembersHandler } from "./handlers/groupMembers";
 import { createGroupMembershipHandler } from "./handlers/groupMembership";
 import type { Handler } from "./handlers/handler";
+import { createMembershipContext } from "./handlers/context";
+import type { MembershipContext } from "./handlers/membership";
 import { createUserHandler } from "./handlers/user";
-import { createWorkspaceMembersHandler, type AuthoritativeSettings } from "./handlers/workspaceMembers";
+import { createWorkspaceMembersHandler } from "./handlers/workspaceMembers";
 import { createWorkspaceMembershipHandler } from "./handlers/workspaceMembership";
-import { withAccessReport } from "./report/additive";
-import { isResourceKind, type ResourceKind } from "./resources/kinds";
-import { createServices, type BatchingSettings, type Services } from "./service";
+import { engineAddress, stderrLog } from "./report/engineLog";
+import type { Services } from "./service";
 
 /**
  * A caller that builds the real client on its first request. Settings resolution is async (the credential chain may
  * ask the network), while handlers and services are built synchronously.
  */
 class LazyCaller implements QuickBICaller {
-  #client?: Promise<QuickBIClient>;
-  constructor(private readonly config: ConfigSource | undefined) {}
-
-  #get(): Promise<QuickBIClient> {
-    if (this.#client === undefined) {
-      const pending = createClient(this.config, process.env);
-      // A failed resolution (e.g. missing credentials) is not cached: the next call reports it afresh.
-      pending.catch(() => {
-        if (this.#client === pending) this.#client = undefined;
-      });
-      this.#client = pending;
-    }
-    return this.#client;
+  readonly #client: () => Promise<QuickBIClient>;
+  constructor(config: ConfigSource | undefined) {
+    this.#client = onceUnlessFailed(() => createClient(config, process.env));
   }
 
   async call(action: string, params: QueryParams, options: CallOptions): Promise<unknown> {
-    return (await this.#get()).call(action, params, options);
+    return (await this.#client()).call(action, params, options);
   }
 
   async callEnvelope(action: string, params: QueryParams, options: CallOptions): Promise<Envelope> {
-    return (await this.#get()).callEnvelope(action, params, options);
+    return (await this.#client()).callEnvelope(action, params, options);
   }
 
   /** `quickbi:coalesce` / `quickbi:batchWindowMs` as resolved with the client (stack config → env → default). */
   async batching(): Promise<BatchingSettings> {
-    const s = (await this.#get()).settings;
+    const s = (await this.#client()).settings;
     return { coalesce: s.coalesce, batchWindowMs: s.batchWindowMs };
   }
 }
@@ -60,12 +58,6 @@ let configValues: string | undefined;
 let services: Services | undefined;
 const handlers = new Map<ResourceKind, Handler>();
 
-/** Read at call time: who the access key belongs to, for the authoritative resources' self-guard. */
-function authoritativeSettings(): AuthoritativeSettings {
-  const callerUserId = config?.get("quickbi:callerUserId") || process.env.QUICKBI_CALLER_USER_ID || undefined;
-  return { callerUserId };
-}
-
 function currentServices(): Services {
   if (services === undefined) {
     const caller = new LazyCaller(config);
@@ -75,70 +67,103 @@ function currentServices(): Services {
   return services;
 }
 
+const context: MembershipContext = createMembershipContext({
+  services: currentServices,
+  callerUserId: () => resolveCallerUserId(config, process.env),
+});
+
 /**
- * Called by the host once per distinct serialized provider (so once per resource kind), always with the same stack
+ * Called by the host once per distinct `__provider` text (so once per resource kind), always with the same stack
  * config. Only `get("quickbi:<key>")` is available on it.
  */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   const source = req.config;
   const values = JSON.stringify(Object.values(KEYS).map((k) => source.get(k.config) ?? null));
   config = { get: (key: string) => source.get(key) };
-  // Each resource kind configures separately with the same config; keep one client (and one future batching
-  // layer) for the process unless the settings really changed.
+  // Each resource kind configures separately with the same config; keep one client (and its coalescers) for the
+  // process unless the settings really changed.
   if (values !== configValues) {
     configValues = values;
     services = undefined;
   }
+  watchEngine();
+}
+
+function create(kind: ResourceKind): Handler {
+  switch (kind) {
+    case "user":
+      return createUserHandler(context);
+    case "workspaceMembership":
+      return createWorkspaceMembershipHandler(context);
+    case "groupMembership":
+      return createGroupMembershipHandler(context);
+    case "workspaceMembers":
+      return createWorkspaceMembersHandler(context);
+    case "groupMembers":
+      return createGroupMembersHandler(context);
+  }
 }
 
 export function handler(kind: string): Handler {
-  // The shim asks for its handler on every engine call: that is when open batches learn the engine is still busy.
-  noteEngineCall();
   if (!isResourceKind(kind)) {
     // A state written by a newer pulumi-quickbi than the one installed.
     throw new Error(`pulumi-quickbi: unknown resource kind ${JSON.stringify(kind)}; upgrade the pulumi-quickbi package`);
   }
   let h = handlers.get(kind);
   if (h === undefined) {
-    switch (kind) {
-      case "user":
-        h = createUserHandler(currentServices);
-        break;
-      case "workspaceMembership":
-        h = withAccessReport(kind, createWorkspaceMembershipHandler(currentServices), currentServices);
-        break;
-      case "groupMembership":
-        h = withAccessReport(kind, createGroupMembershipHandler(currentServices), currentServices);
-        break;
-      case "workspaceMembers":
-        h = createWorkspaceMembersHandler(currentServices, authoritativeSettings);
-        break;
-      case "groupMembers":
-        h = createGroupMembersHandler(currentServices, authoritativeSettings);
-        break;
-    }
-    h = counted(h);
+    h = joinable(create(kind));
     handlers.set(kind, h);
   }
   return h;
 }
 
-/** The handler with each call counted as under way until it settles (engineActivity.ts `engineCallsInFlight`). */
-function counted(h: Handler): Handler {
-  const track = async <T>(call: () => Promise<T>): Promise<T> => {
-    const end = beginEngineCall();
-    try {
-      return await call();
-    } finally {
-      end();
-    }
-  };
+/** The provider object today's `__provider` text hands to the host. */
+export function provider(kind: string): pulumi.dynamic.ResourceProvider {
+  const h = handler(kind);
   return {
-    check: (olds, news) => track(() => h.check(olds, news)),
-    diff: (id, olds, news) => track(() => h.diff(id, olds, news)),
+    configure: async (req) => configure(req),
+    check: (olds, news) => h.check(olds, news),
+    diff: (id, olds, news) => h.diff(id, olds, news),
+    create: (inputs) => h.create(inputs),
+    read: (id, props) => h.read(id, props),
+    update: (id, olds, news) => h.update(id, olds, news),
+    delete: (id, props) => h.delete(id, props),
+  };
+}
+
+/**
+ * The handler with its Quick BI operations (create, read, update, delete) announced to the coalescing windows
+ * (batching/engineActivity.ts) and counted while under way. Check and diff are not: they never call Quick BI, and the
+ * engine sends them one at a time between the others, so counting them would hold batches open for nothing.
+ */
+function joinable(h: Handler): Handler {
+  const track = <T>(call: () => Promise<T>): Promise<T> => runEngineCall(call);
+  return {
+    check: (olds, news) => h.check(olds, news),
+    diff: (id, olds, news) => h.diff(id, olds, news),
     create: (inputs) => track(() => h.create(inputs)),
     read: (id, props) => track(() => h.read(id, props)),
     update: (id, olds, news) => track(() => h.update(id, olds, news)),
     delete: (id, props) => track(() => h.delete(id, props)),
   };
+}
+
+let watching = false;
+
+/**
+ * Inside a provider host, notices when the engine that started it is gone (killed: this process is re-parented) and
+ * stops sending Quick BI requests, then exits once the ones under way had time to answer.
+ */
+function watchEngine(): void {
+  if (watching || engineAddress() === undefined) return;
+  watching = true;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stopCalls("the Pulumi engine that started this provider host is gone");
+    stderrLog.log("warning", "the Pulumi engine is gone: no further Quick BI request is sent; exiting");
+    setTimeout(() => process.exit(1), 2000).unref();
+  }, 250);
+  timer.unref();
 }

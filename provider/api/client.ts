@@ -13,6 +13,7 @@ import { mapThrown, scrubSecrets, type Delivery } from "./errorMapping";
 import { ClientMetrics } from "./metrics";
 import { sharedLimiter, slowDown, speedUp } from "./rateLimiter";
 import { resolveSettings, type ClientSettings } from "./settings";
+import { assertCallsAllowed } from "./shutdown";
 
 export const API_VERSION = "2022-01-01";
 
@@ -246,6 +247,8 @@ export class QuickBIClient implements QuickBICaller {
   }
 
   private send(action: string, params: QueryParams, options: CallOptions): Promise<{ body?: unknown; statusCode?: number }> {
+    // Checked as the request leaves the rate limiter's queue, so queued writes stop too.
+    assertCallsAllowed(action);
     const p = new $OpenApi.Params({
       action,
       version: API_VERSION,

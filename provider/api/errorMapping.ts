@@ -39,6 +39,8 @@ const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREAC
 const RESET = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE", "HPE_INVALID_CONSTANT"]);
 
 export function mapThrown(action: string, thrown: unknown, secrets: readonly string[]): MappedError {
+  // Refused before sending (e.g. calls stopped because the engine is gone): already ours.
+  if (thrown instanceof QuickBIApiError) return { error: thrown, delivery: "not-sent" };
   const name = str(field(thrown, "name")) ?? "";
   const message = str(field(thrown, "message")) ?? "";
   const code = str(field(thrown, "code"));

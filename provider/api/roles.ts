@@ -12,10 +12,11 @@ export const WORKSPACE_ROLES = { admin: 25, developer: 26, analyst: 27, viewer: 
 export type WorkspaceRoleName = keyof typeof WORKSPACE_ROLES;
 export type PresetWorkspaceRoleId = (typeof WORKSPACE_ROLES)[WorkspaceRoleName];
 
+/** The preset organization roles, by the names programs use (`QuickBIUser.roleIds`). */
 export const ORGANIZATION_ROLES = {
-  organizationAdmin: 111111111,
+  orgAdmin: 111111111,
   permissionAdmin: 111111112,
-  regularUser: 111111113,
+  member: 111111113,
 } as const;
 export type OrganizationRoleName = keyof typeof ORGANIZATION_ROLES;
 

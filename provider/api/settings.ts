@@ -73,6 +73,8 @@ export const KEYS = {
   batchWindowMs: { config: "quickbi:batchWindowMs", env: ["QUICKBI_BATCH_WINDOW_MS"] },
   retryBaseDelayMs: { config: "quickbi:retryBaseDelayMs", env: ["QUICKBI_RETRY_BASE_DELAY_MS"] },
   retryMaxDelayMs: { config: "quickbi:retryMaxDelayMs", env: ["QUICKBI_RETRY_MAX_DELAY_MS"] },
+  /** The Quick BI user id of the identity the access key belongs to (guards of the authoritative resources). */
+  callerUserId: { config: "quickbi:callerUserId", env: ["QUICKBI_CALLER_USER_ID"] },
 } as const;
 type Knob = keyof typeof KEYS;
 
@@ -261,6 +263,14 @@ async function resolveCredentials(
       `\`pulumi config set --secret ${KEYS.accessKeySecret.config} <secret>\`, or export ` +
       `${KEYS.accessKeyId.env[0]} and ${KEYS.accessKeySecret.env[0]}.`,
   );
+}
+
+/**
+ * `quickbi:callerUserId` (or its environment variable), read when a handler needs it: not a client setting, so a
+ * stack without it still reaches Quick BI.
+ */
+export function resolveCallerUserId(config: ConfigSource | undefined, env: EnvSource = process.env): string | undefined {
+  return lookup("callerUserId", config, env)?.value.trim() || undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
  * caller who asks later (a listing is valid for the moment it was taken, not for the rest of the deployment).
  */
 import DataLoader from "dataloader";
+import { parkCurrentCall } from "./engineActivity";
 import { QuietWindow, type WindowTiming } from "./quietWindow";
 
 /** Answers one value (or an Error for that key alone) per key, in the keys' order. */
@@ -23,16 +24,19 @@ export class Coalescer<K, V> {
   }
 
   load(key: K): Promise<V> {
-    const p = this.#loader.load(key);
-    this.#window.touch();
-    return p;
+    return this.parked(this.#loader.load(key));
   }
 
   /** Every key joins the same window; rejects if any key's answer is an Error. */
   loadAll(keys: readonly K[]): Promise<V[]> {
-    const ps = keys.map((k) => this.#loader.load(k));
+    return this.parked(Promise.all(keys.map((k) => this.#loader.load(k))));
+  }
+
+  /** The engine operation asking waits in the window until its answer comes (engineActivity.ts `onStall`). */
+  private parked<T>(answer: Promise<T>): Promise<T> {
+    const release = parkCurrentCall();
     this.#window.touch();
-    return Promise.all(ps);
+    return answer.finally(release);
   }
 }
 

@@ -1,23 +1,51 @@
 /**
- * The engine's calls reaching this provider host. While the engine is still sending calls — checks and diffs of other
- * resources, other resources' steps — more requests for an open batch are likely on their way: the updates of a
- * `pulumi up` reach the host one by one as their diffs come back, spread over seconds on a large stack, far apart
- * for any single workspace. So every engine call counts as "not quiet yet" for every open window (quietWindow.ts),
- * within each window's ceiling. The runtime reports each call (runtime.ts `handler`).
+ * The engine's Quick BI operations (create, read, update, delete) reaching this provider host, and what they are doing.
  *
- * It also counts the engine's calls still under way in this host. Hundreds at once means the engine is streaming a
- * large stack with unbounded parallelism, and a pause in its calls is then a stall (its own work, the gRPC transport)
- * rather than the end; with `--parallel N` there are at most N, and every one of them may be waiting on a window.
+ * While the engine keeps sending operations, more requests for an open batch are likely on their way: the updates of a
+ * `pulumi up` reach the host one by one as their diffs come back, spread over seconds on a large stack. So every
+ * operation counts as "not quiet yet" for every open window (quietWindow.ts), within each window's ceiling. Check and
+ * diff do not count: they never call Quick BI, and the engine sends them one at a time between the others.
+ *
+ * It also knows when waiting is pointless: with `--parallel N` (the CLI's default is 4 × cores) the engine sends no
+ * new operation until one of the N under way answers, so once every operation under way is waiting in a window, the
+ * windows should go now rather than after a quiet gap (`onStall`). Which operation is waiting is tracked per engine
+ * call with AsyncLocalStorage, so a window knows whose request it holds without being told.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 
+interface EngineCall {
+  /** Requests of this call waiting in a coalescing window now. */
+  parked: number;
+  ended: boolean;
+}
+
+const current = new AsyncLocalStorage<EngineCall>();
 const listeners = new Set<() => void>();
+const stallListeners = new Set<() => void>();
 
-/** Called by the runtime for every call the engine makes (check, diff, create, read, update, delete). */
+let inFlight = 0;
+let parkedCalls = 0;
+/** Bumped whenever the host becomes idle (no engine operation under way): what was read before may be stale. */
+let idleEpoch = 0;
+/** Bumped on every engine call: a stall check scheduled before a new call arrived is void. */
+let generation = 0;
+let stallTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Only this few operations under way can be a bounded engine waiting on us; more means unbounded parallelism
+ * streaming a large stack, where a pause between arrivals is not the end of the stream.
+ */
+export const STALL_MAX_IN_FLIGHT = 16;
+/** How long every operation under way must have been waiting before the windows go (arrivals of one burst). */
+export const STALL_SETTLE_MS = 5;
+
+/** Called for every Quick BI operation the engine sends. */
 export function noteEngineCall(): void {
+  generation++;
   for (const l of listeners) l();
 }
 
-/** Calls `listener` on every engine call until the returned function is called. */
+/** Calls `listener` on every engine operation until the returned function is called. */
 export function onEngineCall(listener: () => void): () => void {
   listeners.add(listener);
   return () => {
@@ -25,9 +53,60 @@ export function onEngineCall(listener: () => void): () => void {
   };
 }
 
-let inFlight = 0;
+/** Calls `listener` when every operation under way is waiting in a window (see STALL_*). */
+export function onStall(listener: () => void): () => void {
+  stallListeners.add(listener);
+  return () => {
+    stallListeners.delete(listener);
+  };
+}
 
-/** Marks an engine call under way until the returned function is called (once; later calls do nothing). */
+function checkStall(): void {
+  if (stallTimer !== undefined || inFlight === 0 || parkedCalls < inFlight || inFlight > STALL_MAX_IN_FLIGHT) return;
+  const seen = generation;
+  stallTimer = setTimeout(() => {
+    stallTimer = undefined;
+    if (seen !== generation || inFlight === 0 || parkedCalls < inFlight) return checkStall();
+    for (const l of [...stallListeners]) l();
+  }, STALL_SETTLE_MS);
+  stallTimer.unref?.();
+}
+
+/** Runs one engine operation: counted as under way until it settles, and known to the windows it waits in. */
+export async function runEngineCall<T>(call: () => Promise<T>): Promise<T> {
+  noteEngineCall();
+  const record: EngineCall = { parked: 0, ended: false };
+  inFlight++;
+  try {
+    return await current.run(record, call);
+  } finally {
+    inFlight--;
+    if (inFlight === 0) idleEpoch++;
+    // A call may end (with an error) while one of its requests still waits in a window.
+    record.ended = true;
+    if (record.parked > 0) parkedCalls--;
+    checkStall();
+  }
+}
+
+/**
+ * Marks the current engine operation (if any) as waiting in a window until the returned function is called. Nested
+ * waits of one operation count once.
+ */
+export function parkCurrentCall(): () => void {
+  const record = current.getStore();
+  if (record === undefined || record.ended) return () => undefined;
+  if (record.parked++ === 0) parkedCalls++;
+  checkStall();
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--record.parked === 0 && !record.ended) parkedCalls--;
+  };
+}
+
+/** Marks an engine call under way until the returned function is called (tests and callers outside `runEngineCall`). */
 export function beginEngineCall(): () => void {
   inFlight++;
   let ended = false;
@@ -35,10 +114,19 @@ export function beginEngineCall(): () => void {
     if (ended) return;
     ended = true;
     inFlight--;
+    checkStall();
   };
 }
 
-/** Engine calls under way in this host now. */
+/**
+ * Changes every time the host has been idle in between: a listing taken during one stream of engine operations (a
+ * refresh) serves that stream only.
+ */
+export function activityEpoch(): number {
+  return idleEpoch;
+}
+
+/** Engine operations under way in this host now. */
 export function engineCallsInFlight(): number {
   return inFlight;
 }

@@ -11,7 +11,7 @@
  * also calls `touch()` after every load to push the quiet deadline (see coalescer.ts).
  */
 
-import { engineCallsInFlight, onEngineCall } from "./engineActivity";
+import { engineCallsInFlight, onEngineCall, onStall } from "./engineActivity";
 
 export interface WindowTiming {
   /** Send once no request has arrived for this long (ms). */
@@ -50,6 +50,7 @@ interface Pending {
   readonly openedAt: number;
   timer: ReturnType<typeof setTimeout>;
   readonly unsubscribe: () => void;
+  readonly unsubscribeStall: () => void;
 }
 
 export class QuietWindow {
@@ -66,8 +67,10 @@ export class QuietWindow {
       run,
       openedAt,
       timer: setTimeout(() => this.flush(), this.delay(openedAt)),
-      // Any engine call, for any resource, means the engine is still streaming: keep the batch open.
+      // Any engine operation, for any resource, means the engine is still streaming: keep the batch open.
       unsubscribe: onEngineCall(() => this.touch()),
+      // Every operation under way waits in a window: a bounded engine sends nothing more until one answers.
+      unsubscribeStall: onStall(() => this.flush()),
     };
   };
 
@@ -86,6 +89,7 @@ export class QuietWindow {
     this.#pending = undefined;
     clearTimeout(p.timer);
     p.unsubscribe();
+    p.unsubscribeStall();
     p.run();
   }
 

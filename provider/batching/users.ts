@@ -4,22 +4,20 @@
  * (1000 users per page) and reads one by one only the ids the listing did not show. Writes are not coalesced: AddUser,
  * UpdateUser and DeleteUser have no batch form.
  */
-import type { QuickBICaller } from "../api/call";
-import { iterateUsers } from "../api/operations";
-import { toOrgUser, type OrgUser, type UserService } from "../service/users";
+import type { OrgUser, UserService } from "../service";
 import { Coalescer } from "./coalescer";
 import type { WindowTiming } from "./quietWindow";
 
 /** Up to this many distinct ids in a window, single reads are cheaper than paging through the organization. */
 export const SINGLE_READ_LIMIT = 20;
 
-export function createCoalescedUserService(c: QuickBICaller, direct: UserService, timing: () => WindowTiming): UserService {
+export function createCoalescedUserService(direct: UserService, timing: () => WindowTiming): UserService {
   const reads = new Coalescer<string, OrgUser | undefined>(async (ids) => {
     const distinct = [...new Set(ids)];
     const found = new Map<string, OrgUser | undefined>();
     if (distinct.length > SINGLE_READ_LIMIT) {
       const wanted = new Set(distinct);
-      for await (const u of iterateUsers(c)) if (wanted.has(u.UserId)) found.set(u.UserId, toOrgUser(u));
+      for (const u of await direct.list()) if (wanted.has(u.userId)) found.set(u.userId, u);
     }
     const rest = distinct.filter((id) => !found.has(id));
     const errors = new Map<string, Error>();

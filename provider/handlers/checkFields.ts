@@ -4,12 +4,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { RESERVED_KEYS } from "../contract/hiddenInputs";
 import { containsUnknown } from "./unknown";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
-
-/** Keys the engine/host adds to every property bag; never user input. */
-const RESERVED = new Set(["__provider", "__urn"]);
 
 export interface FieldCheck<S extends z.ZodRawShape> {
   /** Parsed (normalized) values of the fields that were present, known and valid. */
@@ -19,6 +17,8 @@ export interface FieldCheck<S extends z.ZodRawShape> {
   /** Fields that were present in the input (known or not). */
   readonly present: ReadonlySet<keyof S & string>;
   readonly failures: CheckFailure[];
+  /** The input as given (for rules about values that did not validate as a whole, such as a partly unknown list). */
+  readonly raw: Readonly<Record<string, unknown>>;
 }
 
 /** Renders a value for a reason text: short, JSON-ish, never the whole of a huge list. */
@@ -57,11 +57,11 @@ export function checkFields<S extends z.ZodRawShape>(shape: S, input: unknown): 
   const present = new Set<string>();
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     failures.push({ property: "", reason: `inputs must be an object, got ${show(input)}` });
-    return { values: values as FieldCheck<S>["values"], unknown, present, failures };
+    return { values: values as FieldCheck<S>["values"], unknown, present, failures, raw: {} };
   }
   const bag = input as Record<string, unknown>;
   for (const key of Object.keys(bag)) {
-    if (RESERVED.has(key) || Object.prototype.hasOwnProperty.call(shape, key)) continue;
+    if (RESERVED_KEYS.has(key) || Object.prototype.hasOwnProperty.call(shape, key)) continue;
     failures.push({
       property: key,
       reason: `unknown property "${key}"; valid properties are ${Object.keys(shape).join(", ")}`,
@@ -90,7 +90,7 @@ export function checkFields<S extends z.ZodRawShape>(shape: S, input: unknown): 
       failures.push({ property, reason });
     }
   }
-  return { values: values as FieldCheck<S>["values"], unknown, present, failures };
+  return { values: values as FieldCheck<S>["values"], unknown, present, failures, raw: bag };
 }
 
 /** Position(s) of each repeated element, so a reason can say where the first copy is. */

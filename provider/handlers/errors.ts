@@ -3,18 +3,23 @@
  * `id` into a partially created/updated resource (ErrorResourceInitFailed) and records `properties` as its outputs,
  * so the next `up` finishes the rest. Every other error must NOT have an `id`, or a failed create would leave a
  * phantom resource in state.
+ *
+ * Messages name at most MAX_LISTED users (api/bounded.ts): one naming a thousand would not reach the engine.
  */
+import { boundLines, boundText, listed } from "../api/bounded";
 import type { MemberFailure } from "../service/outcome";
 
-/** One line per failed user, with the Quick BI code, the action and the RequestId to quote to support. */
+/** One line per failed user (the first few), with the Quick BI code, the action and the RequestId to quote. */
 export function describeFailures(failures: readonly MemberFailure[]): string {
-  return failures
-    .map((f) => {
-      const where = [f.action, f.requestId ? `RequestId ${f.requestId}` : undefined].filter(Boolean).join(", ");
-      return `  - ${f.userId}: ${f.code}: ${f.message}${where ? ` (${where})` : ""}`;
-    })
-    .join("\n");
+  const lines = failures.map((f) => {
+    const where = [f.action, f.requestId ? `RequestId ${f.requestId}` : undefined].filter(Boolean).join(", ");
+    return `  - ${boundText(f.userId, 100)}: ${f.code}: ${boundText(f.message, 300)}${where ? ` (${where})` : ""}`;
+  });
+  return boundLines(lines).join("\n");
 }
+
+/** The per-user code of a membership that exists already, for a resource not told to adopt it. */
+export const ADOPT_REQUIRED = "AdoptRequired";
 
 /** The object exists in Quick BI already and the resource was not told to take it over. */
 export class AdoptRequiredError extends Error {
@@ -25,10 +30,10 @@ export class AdoptRequiredError extends Error {
     cause?: string,
   ) {
     super(
-      `${resource}: already exists in Quick BI: ${existing.join("; ")}. ` +
+      `${resource}: already exists in Quick BI: ${listed(existing)}. ` +
         `To manage it with this resource, set \`adopt: true\` (it is then taken over and converged to the program); ` +
         `otherwise remove it in Quick BI or from the program.` +
-        (cause ? ` (${cause})` : ""),
+        (cause ? ` (${boundText(cause, 500)})` : ""),
     );
     this.name = "AdoptRequiredError";
   }
@@ -50,26 +55,34 @@ export class MembershipWriteError extends Error {
   }
 }
 
+/** Keys the host needs in every property bag it stores, which it adds to outputs only on success. */
+const CARRIED_KEYS = ["__provider"] as const;
+
 /**
- * Part of a batch was applied. `properties` are the outputs describing what WAS applied; `reasons` list each failure.
- * The next `up` sees the difference between these outputs and the program and updates the rest.
+ * Part of a batch was applied. `properties` are the outputs describing what WAS applied (plus `__provider`, which
+ * the host adds only to successful answers: without it every later refresh or delete of the recorded resource fails);
+ * `reasons` list each failure. The next `up` sees the difference between these outputs and the program and updates
+ * the rest.
  */
 export class PartialApplyError extends Error {
   readonly reasons: string[];
+  readonly properties: Record<string, unknown>;
   constructor(
     readonly id: string,
-    readonly properties: Record<string, unknown>,
+    outputs: Record<string, unknown>,
     readonly failures: readonly MemberFailure[],
     summary: string,
+    /** The inputs of the call (create's inputs, update's news): where `__provider` comes from. */
+    inputs: unknown,
   ) {
     super(
       `${summary}:\n${describeFailures(failures)}\n` +
         `The rest was applied and is recorded; fix the cause and run \`pulumi up\` again to finish.`,
     );
     this.name = "PartialApplyError";
-    this.reasons = failures.map(
-      (f) => `${f.userId}: ${f.code}: ${f.message}${f.requestId ? ` (RequestId ${f.requestId})` : ""}`,
-    );
+    const bag = inputs !== null && typeof inputs === "object" ? (inputs as Record<string, unknown>) : {};
+    this.properties = { ...outputs, ...Object.fromEntries(CARRIED_KEYS.filter((k) => typeof bag[k] === "string").map((k) => [k, bag[k]])) };
+    this.reasons = boundLines(failures.map((f) => `${f.userId}: ${f.code}: ${boundText(f.message, 300)}${f.requestId ? ` (RequestId ${f.requestId})` : ""}`));
   }
 }
 
@@ -79,7 +92,7 @@ export class InvalidPropertiesError extends Error {
     readonly resource: string,
     readonly problems: readonly string[],
   ) {
-    super(`${resource}: invalid properties:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`${resource}: invalid properties:\n${boundLines(problems.map((p) => `  - ${boundText(p, 300)}`)).join("\n")}`);
     this.name = "InvalidPropertiesError";
   }
 }

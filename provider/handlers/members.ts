@@ -1,6 +1,7 @@
 /** What WorkspaceMembership and GroupMembership share: the single/list forms and their resource IDs. */
-import type { CheckFailure } from "./checkFields";
+import { duplicates, type CheckFailure } from "./checkFields";
 import { setMembershipId, singleMembershipId } from "./ids";
+import { UNKNOWN } from "./unknown";
 
 export interface MemberForm {
   readonly userId?: string | null;
@@ -17,10 +18,13 @@ export function membershipId(parentId: string, m: MemberForm): string {
   return m.userId ? singleMembershipId(parentId, m.userId) : setMembershipId(parentId, declaredUsers(m));
 }
 
-/** Exactly one of userId / userIds (either may be unknown during preview, which counts as set). */
-export function memberFormChecks(present: ReadonlySet<string>): CheckFailure[] {
-  const single = present.has("userId");
-  const list = present.has("userIds");
+/**
+ * Exactly one of userId / userIds (either may be unknown during preview, which counts as set); and a user listed twice
+ * is reported even when other entries of the list are not known yet (the field's own check skips such a list).
+ */
+export function memberFormChecks(fc: { readonly present: ReadonlySet<string>; readonly unknown: ReadonlySet<string>; readonly raw: Readonly<Record<string, unknown>> }): CheckFailure[] {
+  const single = fc.present.has("userId");
+  const list = fc.present.has("userIds");
   if (single && list) {
     return [
       {
@@ -32,7 +36,18 @@ export function memberFormChecks(present: ReadonlySet<string>): CheckFailure[] {
   if (!single && !list) {
     return [{ property: "userIds", reason: "set userId (one Quick BI user id) or userIds (a list of them)" }];
   }
-  return [];
+  return fc.unknown.has("userIds") ? knownDuplicates(fc.raw.userIds) : [];
+}
+
+/** Duplicates among the known entries of a list that also holds unknown ones (the list's schema did not run). */
+export function knownDuplicates(raw: unknown): CheckFailure[] {
+  if (!Array.isArray(raw)) return [];
+  const knownIds = raw.map((v, i) => ({ v, i })).filter((x): x is { v: string; i: number } => typeof x.v === "string" && x.v !== UNKNOWN);
+  const dups = duplicates(knownIds.map((x) => x.v.trim()));
+  return dups.map((d) => ({
+    property: `userIds[${knownIds[d.index].i}]`,
+    reason: `repeats the user id "${d.value}" already listed at index ${knownIds[d.firstIndex].i}; remove the duplicate`,
+  }));
 }
 
 /**

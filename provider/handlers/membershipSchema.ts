@@ -55,7 +55,8 @@ export type GroupMembershipInputs = z.output<typeof GroupMembershipInputsSchema>
 
 /**
  * State of a WorkspaceMembership. `userIds` always lists the members (one for the single-user form, which also keeps
- * `userId`); `userRoles` is the role each of them was last observed to hold, so a drift of one user shows up in diff.
+ * `userId`); `userRoles` holds the members last observed with another role than `roleId` (what a refresh found), so a
+ * drift of one user shows up in diff. Stacks written before 0.2 list every member there; both read the same.
  */
 export const WorkspaceMembershipOutputsSchema = z.object({
   workspaceId: z.string(),
@@ -63,7 +64,7 @@ export const WorkspaceMembershipOutputsSchema = z.object({
   userIds: z.array(z.string()),
   role: z.union([z.string(), z.number()]),
   roleId: z.number(),
-  userRoles: z.record(z.number()),
+  userRoles: z.record(z.number()).nullish(),
   adopt: z.boolean().nullish(),
 });
 export type WorkspaceMembershipOutputs = z.output<typeof WorkspaceMembershipOutputsSchema>;

@@ -4,12 +4,15 @@
  * replaces the user, deleting first; nickName, userType and roleIds are updated in place.
  */
 import { isQuickBIApiError } from "../api/errors";
+import { SECRETS_KEY, URN_KEY } from "../contract/hiddenInputs";
 import { userTypeFromCode, userTypeToCode, type UserTypeName } from "../api/roles";
 import type { OrgUser, UserPatch } from "../service";
 import { accountNameMatches } from "../service/users";
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { AdoptRequiredError, GoneError, InvalidPropertiesError } from "./errors";
-import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler, type ServicesProvider } from "./handler";
+import { resourceLabel } from "./ownership";
+import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler } from "./handler";
+import type { MembershipContext } from "./membership";
 import {
   ORG_ROLE_NAMES,
   UserInputsSchema,
@@ -60,8 +63,14 @@ function userTypeName(code: number, fallback?: UserTypeName): UserTypeName {
   return name;
 }
 
-function outputsOf(u: OrgUser, declared: { accountId?: string | null; accountName?: string | null; userType?: UserTypeName; transferWorksTo?: string | null }): Record<string, unknown> {
+function outputsOf(
+  u: OrgUser,
+  declared: { accountId?: string | null; accountName?: string | null; userType?: UserTypeName; transferWorksTo?: string | null },
+  urn: string | undefined,
+): Record<string, unknown> {
   return compact({
+    // Delete sees only outputs: the URN lets it tell its own user from one another resource took over.
+    [URN_KEY]: urn,
     userId: u.userId,
     // Quick BI may omit AccountId (until the first login); keep what was declared then.
     accountId: u.accountId ?? declared.accountId ?? undefined,
@@ -87,12 +96,38 @@ function patchFor(current: OrgUser, want: UserInputs): UserPatch | undefined {
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
-function describe(u: OrgUser): string {
-  const account = u.accountName ?? u.accountId ?? "?";
-  return `user ${u.userId} (account ${JSON.stringify(account)}, nickName ${JSON.stringify(u.nickName)})`;
+/** Which of the user's identifying inputs the program passed as secrets (the hidden `__secrets` input). */
+function secretFields(props: unknown): ReadonlySet<string> {
+  const v = props !== null && typeof props === "object" ? (props as Record<string, unknown>)[SECRETS_KEY] : undefined;
+  return new Set(Array.isArray(v) ? v.filter((k): k is string => typeof k === "string") : []);
 }
 
-export function createUserHandler(services: ServicesProvider): Handler {
+function urnOf(props: unknown): string | undefined {
+  const v = props !== null && typeof props === "object" ? (props as Record<string, unknown>)[URN_KEY] : undefined;
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The existing user in words, without what the program declared secret. */
+function describe(u: OrgUser, secret: ReadonlySet<string>): string {
+  const account = secret.has("accountName") || secret.has("accountId") ? "[secret]" : JSON.stringify(u.accountName ?? u.accountId ?? "?");
+  const nick = secret.has("nickName") ? "[secret]" : JSON.stringify(u.nickName);
+  return `user ${u.userId} (account ${account}, nickName ${nick})`;
+}
+
+/** The account a QuickBIUser claims within the stack (as declared: accountId first). */
+function accountOf(v: { accountId?: string | null; accountName?: string | null }): string | undefined {
+  return v.accountId ?? v.accountName ?? undefined;
+}
+
+export function createUserHandler(ctx: MembershipContext): Handler {
+  const services = ctx.services;
+
+  /** Names the access report may show for this user (never a secret one). */
+  function learn(u: OrgUser, props: unknown): void {
+    if (secretFields(props).has("nickName")) ctx.names.markSecret(u.userId);
+    else ctx.names.remember([[u.userId, u.nickName]]);
+  }
+
   async function converge(userId: string, current: OrgUser, want: UserInputs): Promise<OrgUser> {
     const patch = patchFor(current, want);
     if (patch === undefined) return current;
@@ -102,7 +137,12 @@ export function createUserHandler(services: ServicesProvider): Handler {
 
   return {
     async check(_olds, news) {
-      return checkResult(userShape, news, userCrossChecks);
+      return checkResult(userShape, news, (fc) => {
+        const out = userCrossChecks(fc);
+        const account = accountOf(fc.values);
+        if (out.length === 0 && account !== undefined) out.push(...ctx.ownership.claimAccount(urnOf(news), account, fc.values.accountId ? "accountId" : "accountName"));
+        return out;
+      });
     },
 
     async diff(_id, olds, news) {
@@ -110,6 +150,9 @@ export function createUserHandler(services: ServicesProvider): Handler {
       // State we cannot read: let update converge it rather than guess at a replace.
       if (!o.success) return { changes: true };
       const old = o.data;
+      // Before any membership of this user reports: its nickname may be secret.
+      if (secretFields(news).has("nickName")) ctx.names.markSecret(old.userId);
+      ctx.ownership.ownUser(urnOf(news), old.userId);
       const fc = checkFields(userShape, news);
       const n = fc.values;
       const replaces: string[] = [];
@@ -127,18 +170,25 @@ export function createUserHandler(services: ServicesProvider): Handler {
       if (!fc.unknown.has("transferWorksTo") && (n.transferWorksTo ?? null) !== (old.transferWorksTo ?? null)) {
         updates.push("transferWorksTo");
       }
-      if (replaces.length > 0) return { changes: true, replaces: [...new Set(replaces)], deleteBeforeReplace: true };
+      if (replaces.length > 0) {
+        ctx.ownership.replacing(urnOf(news));
+        return { changes: true, replaces: [...new Set(replaces)], deleteBeforeReplace: true };
+      }
       return { changes: updates.length > 0 };
     },
 
     async create(inputs) {
       const want = parseOrThrow(RESOURCE, "inputs", UserInputsSchema, inputs);
       const svc = services().users;
+      const secret = secretFields(inputs);
+      const urn = urnOf(inputs);
       const existing = await svc.findByAccount({ accountId: want.accountId, accountName: want.accountName });
       if (existing !== undefined) {
-        if (!want.adopt) throw new AdoptRequiredError(RESOURCE, [describe(existing)]);
+        if (!want.adopt) throw new AdoptRequiredError(RESOURCE, [describe(existing, secret)]);
         const adopted = await converge(existing.userId, existing, want);
-        return { id: adopted.userId, outs: outputsOf(adopted, want) };
+        ctx.ownership.ownUser(urn, adopted.userId);
+        learn(adopted, inputs);
+        return { id: adopted.userId, outs: outputsOf(adopted, want, urn) };
       }
       let created: OrgUser;
       try {
@@ -152,12 +202,14 @@ export function createUserHandler(services: ServicesProvider): Handler {
       } catch (e) {
         // The account exists but the lookup could not see it (e.g. a RAM name Quick BI stores differently).
         if (isQuickBIApiError(e) && e.code === "User.AlreadyIn.Organization" && !want.adopt) {
-          const account = want.accountName ?? want.accountId ?? "";
-          throw new AdoptRequiredError(RESOURCE, [`a user with account ${JSON.stringify(account)}`], e.message);
+          const account = secret.has("accountName") || secret.has("accountId") ? "[secret]" : JSON.stringify(want.accountName ?? want.accountId ?? "");
+          throw new AdoptRequiredError(RESOURCE, [`a user with account ${account}`], e.code);
         }
         throw e;
       }
-      return { id: created.userId, outs: outputsOf(created, want) };
+      ctx.ownership.ownUser(urn, created.userId);
+      learn(created, inputs);
+      return { id: created.userId, outs: outputsOf(created, want, urn) };
     },
 
     async read(id, props) {
@@ -165,12 +217,13 @@ export function createUserHandler(services: ServicesProvider): Handler {
       const prev: Partial<UserOutputs> = old.success ? old.data : {};
       const current = await services().users.get(id);
       if (current === undefined) return {};
+      learn(current, props);
       const outs = outputsOf(current, {
         accountId: prev.accountId,
         accountName: prev.accountName,
         userType: prev.userType,
         transferWorksTo: prev.transferWorksTo,
-      });
+      }, urnOf(props));
       // The account is the identity and cannot drift; the rest is reported as Quick BI holds it.
       return readResult(id, props, outs, () => compact({
         accountId: prev.accountId ?? undefined,
@@ -187,13 +240,22 @@ export function createUserHandler(services: ServicesProvider): Handler {
       const current = await services().users.get(id);
       if (current === undefined) throw new GoneError(RESOURCE, `user ${id}`);
       const after = await converge(id, current, want);
-      return { outs: outputsOf(after, want) };
+      learn(after, news);
+      return { outs: outputsOf(after, want, urnOf(news)) };
     },
 
     async delete(id, props) {
       const old = UserOutputsSchema.partial().safeParse(props ?? {});
-      const transferWorksTo = old.success ? (old.data.transferWorksTo ?? undefined) : undefined;
-      await services().users.remove(id, transferWorksTo);
+      const prev = old.success ? old.data : {};
+      // Another resource of the stack took this user over (a rename with adopt): it stays, only this record goes.
+      const owner = ctx.ownership.userOwner(urnOf(props), id, accountOf(prev));
+      if (owner !== undefined) {
+        ctx.reporter().message("info", `QuickBIUser ${id}: not deleted from Quick BI: ${resourceLabel(owner)} now manages this user`, urnOf(props));
+        ctx.ownership.deleted(urnOf(props));
+        return;
+      }
+      await services().users.remove(id, prev.transferWorksTo ?? undefined);
+      ctx.ownership.deleted(urnOf(props));
     },
   };
 }

@@ -8,12 +8,8 @@ import { adoptField, userIdField } from "./fields";
 
 export const USER_TYPE_NAMES = Object.keys(USER_TYPES) as UserTypeName[];
 
-/** Program-facing names of the preset organization roles (the wire speaks ids). */
-export const ORG_ROLE_NAMES = {
-  orgAdmin: ORGANIZATION_ROLES.organizationAdmin,
-  permissionAdmin: ORGANIZATION_ROLES.permissionAdmin,
-  member: ORGANIZATION_ROLES.regularUser,
-} as const;
+/** Program-facing names of the preset organization roles (the wire speaks ids): the one vocabulary. */
+export const ORG_ROLE_NAMES = ORGANIZATION_ROLES;
 export type OrgRoleName = keyof typeof ORG_ROLE_NAMES;
 const ORG_ROLE_BY_LOWER = new Map(Object.entries(ORG_ROLE_NAMES).map(([k, v]) => [k.toLowerCase(), v]));
 

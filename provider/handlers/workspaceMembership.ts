@@ -3,14 +3,19 @@
  * (UpdateWorkspaceUsersRole / UpdateWorkspaceUserRole), never a replace; users added to or removed from the list are
  * added / removed; a new workspaceId (or switching between userId and userIds) replaces, deleting first because the
  * membership is a natural key.
+ *
+ * Writes go first and their answers say who was a member already, so a create needs no read: only members Quick BI
+ * refuses as existing are read (to adopt them, or to say what they hold).
  */
-import { workspaceRoleFromId } from "../api/roles";
-import type { MemberFailure } from "../service/outcome";
-import { failures } from "../service/outcome";
-import { checkFields } from "./checkFields";
-import { AdoptRequiredError, MembershipWriteError, PartialApplyError } from "./errors";
-import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler, type ServicesProvider } from "./handler";
+import { isPresetWorkspaceRoleId, workspaceRoleFromId } from "../api/roles";
+import { workspaceChanges } from "../report/changes";
+import { isAlreadyMember, isNotMember, OK, type MemberOutcome, type Outcomes } from "../service/outcome";
+import type { CheckFailure } from "./checkFields";
+import { ADOPT_REQUIRED } from "./errors";
+import { compact, sameSet } from "./handler";
 import { parseMembershipId } from "./ids";
+import { membershipHandler, type AccessPlan, type ApplyContext, type MembershipKind, type MembershipContext } from "./membership";
+import type { Handler } from "./handler";
 import { declaredUsers, memberFormChecks, membershipId, membershipReplaces } from "./members";
 import {
   WorkspaceMembershipInputsSchema,
@@ -19,157 +24,206 @@ import {
   workspaceRoleId,
   type WorkspaceMembershipInputs,
   type WorkspaceMembershipOutputs,
-  type WorkspaceRoleInput,
 } from "./membershipSchema";
 
-const RESOURCE = "WorkspaceMembership";
+type Shape = typeof workspaceMembershipShape;
 
-function roleName(roleId: number): string {
+export function roleName(roleId: number): string {
   const r = workspaceRoleFromId(roleId);
   return typeof r === "number" ? `custom role ${r}` : `${r} (${roleId})`;
 }
 
-/** Outputs for a set of members: `roles` is what each member holds now (only members appear). */
-function outputsOf(
-  workspaceId: string,
-  form: { userId?: string | null },
-  role: WorkspaceRoleInput | string,
-  roleId: number,
-  members: readonly string[],
-  roles: ReadonlyMap<string, number>,
-): Record<string, unknown> {
+/** Each listed member's role: the drifted ones from `userRoles`, the rest `roleId`. */
+function rolesIn(state: Pick<WorkspaceMembershipOutputs, "userIds" | "roleId" | "userRoles">): Map<string, number> {
+  return new Map(state.userIds.map((u) => [u, state.userRoles?.[u] ?? state.roleId]));
+}
+
+function outputsOf(want: WorkspaceMembershipInputs, roleId: number, members: ReadonlyMap<string, number>): Record<string, unknown> {
+  const drifted = [...members].filter(([, r]) => r !== roleId);
   return compact({
-    workspaceId,
-    userId: form.userId ?? undefined,
-    userIds: [...members],
-    role,
+    workspaceId: want.workspaceId,
+    userId: want.userId ?? undefined,
+    userIds: [...members.keys()],
+    role: want.role,
     roleId,
-    userRoles: Object.fromEntries(members.map((u) => [u, roles.get(u) ?? roleId])),
+    userRoles: drifted.length > 0 ? Object.fromEntries(drifted) : undefined,
   });
 }
 
-export function createWorkspaceMembershipHandler(services: ServicesProvider): Handler {
-  /**
-   * Brings Quick BI to `want` for the users in `want`, removing `removed`. `known` are the users this resource
-   * already managed (they need no adopt). Returns the outputs for what holds afterwards, and the failures.
-   */
-  async function converge(
-    id: string,
-    want: WorkspaceMembershipInputs,
-    known: ReadonlySet<string>,
-    removed: readonly string[],
-  ): Promise<{ outs: Record<string, unknown>; failed: MemberFailure[]; applied: number }> {
-    const svc = services().workspaceMembers;
+/**
+ * Adds `users` with the role; members Quick BI refuses as existing are taken over when `adopt`, and otherwise fail
+ * with ADOPT_REQUIRED saying what they hold. `known` users were this resource's already (they left out of band and
+ * are re-added, no adopt needed).
+ */
+async function addOrAdopt(ctx: ApplyContext, workspaceId: string, roleId: number, users: readonly string[], adopt: boolean): Promise<Outcomes> {
+  const svc = ctx.services().workspaceMembers;
+  const out = await svc.addMembers(workspaceId, roleId, users);
+  const already = users.filter((u) => isAlreadyMember(out.get(u)));
+  if (already.length === 0) return out;
+  // One read, only for the users Quick BI says exist (a whole-request refusal names nobody: read them all).
+  const held = (await svc.getRoles(workspaceId, already, roleId)) ?? new Map<string, number>();
+  const absent = already.filter((u) => !held.has(u));
+  // Refused as existing but not a member now: someone removed them meanwhile, or the refusal was for the whole list.
+  const retried = absent.length > 0 ? await svc.addMembers(workspaceId, roleId, absent) : new Map<string, MemberOutcome>();
+  const present = already.filter((u) => held.has(u));
+  const reRole = adopt ? present.filter((u) => held.get(u) !== roleId) : [];
+  const set = reRole.length > 0 ? await svc.setRole(workspaceId, roleId, reRole) : new Map<string, MemberOutcome>();
+  for (const u of already) {
+    if (retried.has(u)) out.set(u, retried.get(u)!);
+    else if (adopt) out.set(u, set.get(u) ?? OK);
+    else {
+      out.set(u, {
+        ok: false,
+        code: ADOPT_REQUIRED,
+        message: `user ${u} is already a member of workspace ${workspaceId} as ${roleName(held.get(u) ?? 0)}; to manage it here, set \`adopt: true\``,
+      });
+    }
+  }
+  return out;
+}
+
+export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipOutputs> = {
+  type: "WorkspaceMembership",
+  mode: "additive",
+  target: "workspace",
+  targetKey: "workspaceId",
+  shape: workspaceMembershipShape,
+  inputs: WorkspaceMembershipInputsSchema,
+  state: WorkspaceMembershipOutputsSchema,
+
+  crossChecks: (fc) => memberFormChecks(fc),
+
+  async checkWithReads(fc, _isNew, ctx) {
+    const { workspaceId, role } = fc.values;
+    if (workspaceId === undefined || role === undefined || typeof role !== "number" || isPresetWorkspaceRoleId(role)) return { failures: [] };
+    // A custom role id: read the workspace's roles once per process (every other resource then checks from memory).
+    const roles = await ctx.names.workspaceRoles(workspaceId).catch(() => undefined);
+    if (roles === undefined || roles.size === 0 || roles.has(role)) return { failures: [] };
+    const valid = [...roles].map(([id, name]) => `${id} (${name})`).join(", ");
+    const failure: CheckFailure = {
+      property: "role",
+      reason: `role ${role} is not a role of workspace ${workspaceId}; its roles are ${valid}, or use admin, developer, analyst, viewer`,
+    };
+    return { failures: [failure] };
+  },
+
+  claimedUsers: (fc) => declaredUsers(fc.values),
+  id: (want) => membershipId(want.workspaceId, want),
+  container: (state) => state.workspaceId,
+
+  replaces: (old, fc) =>
+    membershipReplaces(
+      "workspaceId",
+      { containerId: fc.values.workspaceId, userId: fc.values.userId, unknown: fc.unknown, present: fc.present },
+      { containerId: old.workspaceId, userId: old.userId },
+    ),
+
+  changed(old, fc) {
+    const n = fc.values;
+    if (fc.unknown.has("role") || fc.unknown.has("userIds") || n.role === undefined) return true;
+    const users = declaredUsers(n);
+    if (!n.userId && !sameSet(users, old.userIds)) return true;
+    const roleId = workspaceRoleId(n.role);
+    // Compare with what each member was observed to hold, so one drifted user in a list is corrected.
+    const now = rolesIn(old);
+    return roleId !== old.roleId || users.some((u) => (now.get(u) ?? old.roleId) !== roleId);
+  },
+
+  planCreate(fc) {
+    const v = fc.values;
+    const target = fc.unknown.has("workspaceId") ? undefined : v.workspaceId;
+    if (target === undefined || v.role === undefined || fc.unknown.has("userIds") || fc.unknown.has("userId") || fc.unknown.has("role")) {
+      return { operation: "create", target };
+    }
+    const roleId = workspaceRoleId(v.role);
+    return { operation: "create", target, changes: workspaceChanges(new Map(), new Map(declaredUsers(v).map((u) => [u, roleId]))) };
+  },
+
+  planChange(old, fc, replacing) {
+    const v = fc.values;
+    const before = rolesIn(old);
+    const target = fc.unknown.has("workspaceId") ? undefined : (v.workspaceId ?? old.workspaceId);
+    const unknown = v.role === undefined || fc.unknown.has("role") || fc.unknown.has("userIds") || fc.unknown.has("userId");
+    const after = unknown ? undefined : new Map(declaredUsers(v).map((u) => [u, workspaceRoleId(v.role!)]));
+    if (replacing) {
+      const leave: AccessPlan = { operation: "delete", target: old.workspaceId, changes: workspaceChanges(before, new Map()) };
+      return [leave, { operation: "create", target, changes: after && workspaceChanges(new Map(), after) }];
+    }
+    return [{ operation: "update", target, changes: after && workspaceChanges(before, after) }];
+  },
+
+  async apply(_id, want, state, ctx) {
+    const svc = ctx.services().workspaceMembers;
+    const ws = want.workspaceId;
     const users = declaredUsers(want);
     const roleId = workspaceRoleId(want.role);
-    // A missing workspace shows up below as each write's Workspace.Not.Exist, with its RequestId.
-    const current = (await svc.getRoles(want.workspaceId, users, roleId)) ?? new Map<string, number>();
-    const foreign = users.filter((u) => current.has(u) && !known.has(u));
-    if (foreign.length > 0 && !want.adopt) {
-      throw new AdoptRequiredError(
-        `${RESOURCE} ${id}`,
-        foreign.map((u) => `user ${u} is already a member of workspace ${want.workspaceId} as ${roleName(current.get(u) ?? 0)}`),
-      );
+    const before = state === undefined || state.workspaceId !== ws ? new Map<string, number>() : rolesIn(state);
+    const elsewhere = ctx.ownedElsewhere(ws, [...before.keys()]);
+    // Users dropped from the list; one another resource of the stack now grants stays (that resource owns it).
+    const removed = [...before.keys()].filter((u) => !users.includes(u) && !elsewhere.has(u));
+    const added = users.filter((u) => !before.has(u));
+    const reRole = users.filter((u) => before.has(u) && before.get(u) !== roleId);
+    const [removeOut, addOut, setOut] = await Promise.all([
+      svc.removeMembers(ws, removed),
+      addOrAdopt(ctx, ws, roleId, added, want.adopt === true),
+      svc.setRole(ws, roleId, reRole),
+    ]);
+    // Members of this resource that left out of band are added back.
+    const left = reRole.filter((u) => isNotMember(setOut.get(u)));
+    if (left.length > 0) for (const [u, o] of await svc.addMembers(ws, roleId, left)) setOut.set(u, o);
+
+    const members = new Map<string, number>();
+    for (const u of users) {
+      const o = addOut.get(u) ?? setOut.get(u) ?? OK;
+      if (o.ok) members.set(u, roleId);
+      else if (before.has(u) && !isNotMember(o)) members.set(u, before.get(u)!);
     }
-    const toAdd = users.filter((u) => !current.has(u));
-    const toSet = users.filter((u) => current.has(u) && current.get(u) !== roleId);
-    const removeOut = await svc.removeMembers(want.workspaceId, removed);
-    const addOut = await svc.addMembers(want.workspaceId, roleId, toAdd);
-    const setOut = await svc.setRole(want.workspaceId, roleId, toSet);
-
-    const roles = new Map(current);
-    for (const [u, o] of addOut) if (o.ok) roles.set(u, roleId);
-    for (const [u, o] of setOut) if (o.ok) roles.set(u, roleId);
     // Users whose removal failed stay listed, so the next update retries removing them.
-    const stillThere = removed.filter((u) => removeOut.get(u)?.ok === false);
-    const members = [...users.filter((u) => roles.has(u)), ...stillThere];
-    const failed = [...failures(removeOut), ...failures(addOut), ...failures(setOut)];
-    const applied = [...removeOut.values(), ...addOut.values(), ...setOut.values()].filter((o) => o.ok).length;
-    return { outs: outputsOf(want.workspaceId, want, want.role, roleId, members, roles), failed, applied };
-  }
+    for (const u of removed) if (removeOut.get(u)?.ok === false) members.set(u, before.get(u)!);
+    return { outs: outputsOf(want, roleId, members), outcomes: [removeOut, addOut, setOut] };
+  },
 
-  return {
-    async check(_olds, news) {
-      return checkResult(workspaceMembershipShape, news, (fc) => memberFormChecks(fc.present));
-    },
+  async read(id, prev, ctx) {
+    const fromId = parseMembershipId(id);
+    const workspaceId = prev.workspaceId ?? fromId?.parentId;
+    const users = prev.userIds ?? (fromId?.kind === "single" ? [fromId.userId] : []);
+    if (workspaceId === undefined || users.length === 0) return undefined;
+    const single = prev.userId ?? (fromId?.kind === "single" ? fromId.userId : undefined);
+    const current = await ctx.services().workspaceMembers.observeRoles(workspaceId, users, prev.roleId);
+    if (current === undefined) return undefined;
+    const members = new Map(users.filter((u) => current.has(u)).map((u) => [u, current.get(u)!] as const));
+    if (members.size === 0) return undefined;
+    // When every member holds the same role, that role is what the program should now say (drift shows as a change).
+    const held = [...new Set(members.values())];
+    const roleId = held.length === 1 ? held[0] : (prev.roleId ?? held[0]);
+    const role = roleId === prev.roleId && prev.role !== undefined ? prev.role : workspaceRoleFromId(roleId);
+    const form = { workspaceId, userId: single ?? undefined, role } as WorkspaceMembershipInputs;
+    return {
+      outs: outputsOf(form, roleId, members),
+      inputs: compact({ workspaceId, userId: single ?? undefined, userIds: single ? undefined : [...members.keys()], role }),
+    };
+  },
 
-    async diff(_id, olds, news) {
-      const o = WorkspaceMembershipOutputsSchema.safeParse(olds);
-      if (!o.success) return { changes: true };
-      const old = o.data;
-      const fc = checkFields(workspaceMembershipShape, news);
-      const n = fc.values;
-      const replaces = membershipReplaces(
-        "workspaceId",
-        { containerId: n.workspaceId, userId: n.userId, unknown: fc.unknown, present: fc.present },
-        { containerId: old.workspaceId, userId: old.userId },
-      );
-      if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
+  async remove(id, prev, ctx) {
+    const fromId = parseMembershipId(id);
+    const workspaceId = prev.workspaceId ?? fromId?.parentId;
+    const users = prev.userIds ?? (fromId?.kind === "single" ? [fromId.userId] : []);
+    if (workspaceId === undefined || users.length === 0) return undefined;
+    const elsewhere = ctx.ownedElsewhere(workspaceId, users);
+    const leaving = users.filter((u) => !elsewhere.has(u));
+    const outcomes = await ctx.services().workspaceMembers.removeMembers(workspaceId, leaving);
+    const before = new Map(leaving.map((u) => [u, prev.userRoles?.[u] ?? prev.roleId ?? 0] as const));
+    return { outcomes, plan: { operation: "delete", target: workspaceId, changes: workspaceChanges(before, new Map()) } };
+  },
 
-      if (fc.unknown.has("role") || fc.unknown.has("userIds")) return { changes: true };
-      const users = declaredUsers(n);
-      if (!n.userId && !sameSet(users, old.userIds)) return { changes: true };
-      if (n.role === undefined) return { changes: true };
-      const roleId = workspaceRoleId(n.role);
-      // Compare with what each member was observed to hold, so one drifted user in a list is corrected.
-      const drifted = roleId !== old.roleId || users.some((u) => (old.userRoles[u] ?? old.roleId) !== roleId);
-      return { changes: drifted };
-    },
+  fromId(id) {
+    const p = parseMembershipId(id);
+    return p === undefined ? {} : { workspaceId: p.parentId, ...(p.kind === "single" ? { userId: p.userId, userIds: [p.userId] } : {}) };
+  },
+};
 
-    async create(inputs) {
-      const want = parseOrThrow(RESOURCE, "inputs", WorkspaceMembershipInputsSchema, inputs);
-      const id = membershipId(want.workspaceId, want);
-      const { outs, failed, applied } = await converge(id, want, new Set(), []);
-      if (failed.length === 0) return { id, outs };
-      // Nothing changed in Quick BI: a plain error, so no resource is recorded and the next up starts afresh.
-      if (applied === 0) {
-        throw new MembershipWriteError(`${RESOURCE} ${id}`, `add to workspace ${want.workspaceId}`, failed);
-      }
-      throw new PartialApplyError(id, outs, failed, `${RESOURCE} ${id}: ${failed.length} of ${declaredUsers(want).length} users could not be granted ${roleName(workspaceRoleId(want.role))}`);
-    },
 
-    async read(id, props) {
-      const parsed = WorkspaceMembershipOutputsSchema.partial().safeParse(props ?? {});
-      const prev: Partial<WorkspaceMembershipOutputs> = parsed.success ? parsed.data : {};
-      const fromId = parseMembershipId(id);
-      const workspaceId = prev.workspaceId ?? fromId?.parentId;
-      const users = prev.userIds ?? (fromId?.kind === "single" ? [fromId.userId] : []);
-      if (workspaceId === undefined || users.length === 0) return {};
-      const single = prev.userId ?? (fromId?.kind === "single" ? fromId.userId : undefined);
-      const current = await services().workspaceMembers.getRoles(workspaceId, users, prev.roleId);
-      if (current === undefined) return {};
-      const members = users.filter((u) => current.has(u));
-      if (members.length === 0) return {};
-      // When every member holds the same role, that role is what the program should now say (drift shows as a change).
-      const held = [...new Set(members.map((u) => current.get(u) as number))];
-      const roleId = held.length === 1 ? held[0] : (prev.roleId ?? held[0]);
-      const role = roleId === prev.roleId && prev.role !== undefined ? prev.role : workspaceRoleFromId(roleId);
-      const outs = outputsOf(workspaceId, { userId: single }, role, roleId, members, current);
-      return readResult(id, props, outs, () =>
-        compact({ workspaceId, userId: single ?? undefined, userIds: single ? undefined : members, role }),
-      );
-    },
-
-    async update(id, olds, news) {
-      const want = parseOrThrow(RESOURCE, "inputs", WorkspaceMembershipInputsSchema, news);
-      const parsed = WorkspaceMembershipOutputsSchema.partial().safeParse(olds ?? {});
-      const prevUsers = parsed.success ? (parsed.data.userIds ?? []) : [];
-      const users = declaredUsers(want);
-      const removed = prevUsers.filter((u) => !users.includes(u));
-      const { outs, failed, applied } = await converge(id, want, new Set(prevUsers), removed);
-      if (failed.length === 0) return { outs };
-      if (applied === 0) throw new MembershipWriteError(`${RESOURCE} ${id}`, "update", failed);
-      throw new PartialApplyError(id, outs, failed, `${RESOURCE} ${id}: ${failed.length} user change(s) failed`);
-    },
-
-    async delete(id, props) {
-      const parsed = WorkspaceMembershipOutputsSchema.partial().safeParse(props ?? {});
-      const fromId = parseMembershipId(id);
-      const workspaceId = (parsed.success ? parsed.data.workspaceId : undefined) ?? fromId?.parentId;
-      const users = (parsed.success ? parsed.data.userIds : undefined) ?? (fromId?.kind === "single" ? [fromId.userId] : []);
-      if (workspaceId === undefined || users.length === 0) return;
-      const failed = failures(await services().workspaceMembers.removeMembers(workspaceId, users));
-      if (failed.length > 0) throw new MembershipWriteError(`${RESOURCE} ${id}`, `remove from workspace ${workspaceId}`, failed);
-    },
-  };
+/** The WorkspaceMembership handler (what the runtime serves for this kind). */
+export function createWorkspaceMembershipHandler(ctx: MembershipContext): Handler {
+  return membershipHandler(workspaceMembershipKind, ctx);
 }

@@ -1,7 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { URN_KEY, urnInput } from "../report/resourceRef";
-import { TYPE_MODULE, TYPE_NAMES } from "./kinds";
-import { createShim } from "./shim";
+import type * as pulumi from "@pulumi/pulumi";
+import { QuickBIResource } from "./quickbiResource";
 
 export interface GroupMembersArgs {
   /** Changing it replaces the resource (the old group's members are removed first). */
@@ -13,24 +11,14 @@ export interface GroupMembersArgs {
   readonly userIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-const provider = createShim("groupMembers");
-
 /** Authoritative: the complete list of users directly in one Quick BI user group. The resource ID is the group id. */
-export class GroupMembers extends pulumi.dynamic.Resource {
+export class GroupMembers extends QuickBIResource {
   declare readonly userGroupId: pulumi.Output<string>;
   /** Everyone the resource manages, as Quick BI holds them (after a refresh: out-of-band members too). */
   declare readonly userIds: pulumi.Output<string[]>;
   declare readonly protectedUserIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupMembersArgs, opts?: pulumi.CustomResourceOptions) {
-    const type = `pulumi-nodejs:dynamic/${TYPE_MODULE}:${TYPE_NAMES.groupMembers}`;
-    super(
-      provider,
-      name,
-      { protectedUserIds: undefined, ...args, [URN_KEY]: urnInput(name, type, opts) },
-      opts,
-      TYPE_MODULE,
-      TYPE_NAMES.groupMembers,
-    );
+    super("groupMembers", name, args, ["protectedUserIds"], opts);
   }
 }

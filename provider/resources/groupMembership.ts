@@ -1,7 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { URN_KEY, urnInput } from "../report/resourceRef";
-import { TYPE_MODULE, TYPE_NAMES } from "./kinds";
-import { createShim } from "./shim";
+import type * as pulumi from "@pulumi/pulumi";
+import { QuickBIResource } from "./quickbiResource";
 
 export interface GroupMembershipArgs {
   /** Changing it replaces the membership (delete first). */
@@ -14,17 +12,13 @@ export interface GroupMembershipArgs {
   readonly adopt?: pulumi.Input<boolean>;
 }
 
-const provider = createShim("groupMembership");
-
 /** Users who are direct members of one Quick BI user group. */
-export class GroupMembership extends pulumi.dynamic.Resource {
+export class GroupMembership extends QuickBIResource {
   declare readonly userGroupId: pulumi.Output<string>;
   declare readonly userId: pulumi.Output<string | undefined>;
   declare readonly userIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    // __urn names the resource in the access report and keys the authoritative/additive mixing check.
-    const urn = urnInput(name, `pulumi-nodejs:dynamic/${TYPE_MODULE}:${TYPE_NAMES.groupMembership}`, opts);
-    super(provider, name, { userId: undefined, userIds: undefined, ...args, [URN_KEY]: urn }, opts, TYPE_MODULE, TYPE_NAMES.groupMembership);
+    super("groupMembership", name, args, ["userId", "userIds"], opts);
   }
 }

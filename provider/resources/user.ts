@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { TYPE_MODULE, TYPE_NAMES } from "./kinds";
-import { createShim } from "./shim";
+import type * as pulumi from "@pulumi/pulumi";
+import { QuickBIResource } from "./quickbiResource";
 
 /** Organization roles: a preset name or a role id (preset 111111111/2/3 or custom). */
 export type OrganizationRole = "orgAdmin" | "permissionAdmin" | "member" | number;
@@ -23,11 +22,8 @@ export interface QuickBIUserArgs {
   readonly transferWorksTo?: pulumi.Input<string>;
 }
 
-/** One shim for all instances: Pulumi caches the serialized text per provider object. */
-const provider = createShim("user");
-
 /** A Quick BI organization user (AddUser / UpdateUser / DeleteUser). The resource ID is the Quick BI user id. */
-export class QuickBIUser extends pulumi.dynamic.Resource {
+export class QuickBIUser extends QuickBIResource {
   /** The Quick BI user id (= the resource ID). */
   declare readonly userId: pulumi.Output<string>;
   declare readonly accountId: pulumi.Output<string | undefined>;
@@ -39,14 +35,6 @@ export class QuickBIUser extends pulumi.dynamic.Resource {
   declare readonly transferWorksTo: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: QuickBIUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      // Output-only keys are listed as undefined so the SDK creates their Output properties.
-      { userId: undefined, accountId: undefined, accountName: undefined, roleIds: undefined, transferWorksTo: undefined, ...args },
-      opts,
-      TYPE_MODULE,
-      TYPE_NAMES.user,
-    );
+    super("user", name, args, ["userId", "accountId", "accountName", "roleIds", "transferWorksTo"], opts);
   }
 }

@@ -1,7 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { URN_KEY, urnInput } from "../report/resourceRef";
-import { TYPE_MODULE, TYPE_NAMES } from "./kinds";
-import { createShim } from "./shim";
+import type * as pulumi from "@pulumi/pulumi";
+import { QuickBIResource } from "./quickbiResource";
 import type { WorkspaceRole } from "./workspaceMembership";
 
 export interface WorkspaceMembersArgs {
@@ -15,10 +13,8 @@ export interface WorkspaceMembersArgs {
   readonly members: pulumi.Input<Record<string, pulumi.Input<WorkspaceRole>>>;
 }
 
-const provider = createShim("workspaceMembers");
-
 /** Authoritative: the complete member → role map of one Quick BI workspace. The resource ID is the workspace id. */
-export class WorkspaceMembers extends pulumi.dynamic.Resource {
+export class WorkspaceMembers extends QuickBIResource {
   declare readonly workspaceId: pulumi.Output<string>;
   /** Everyone the resource manages, as Quick BI holds them (after a refresh: out-of-band members too). */
   declare readonly members: pulumi.Output<Record<string, WorkspaceRole>>;
@@ -27,14 +23,6 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
   declare readonly protectedMembers: pulumi.Output<Record<string, WorkspaceRole>>;
 
   constructor(name: string, args: WorkspaceMembersArgs, opts?: pulumi.CustomResourceOptions) {
-    const type = `pulumi-nodejs:dynamic/${TYPE_MODULE}:${TYPE_NAMES.workspaceMembers}`;
-    super(
-      provider,
-      name,
-      { ownerUserId: undefined, protectedMembers: undefined, ...args, [URN_KEY]: urnInput(name, type, opts) },
-      opts,
-      TYPE_MODULE,
-      TYPE_NAMES.workspaceMembers,
-    );
+    super("workspaceMembers", name, args, ["ownerUserId", "protectedMembers"], opts);
   }
 }

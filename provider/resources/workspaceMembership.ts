@@ -1,7 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { URN_KEY, urnInput } from "../report/resourceRef";
-import { TYPE_MODULE, TYPE_NAMES } from "./kinds";
-import { createShim } from "./shim";
+import type * as pulumi from "@pulumi/pulumi";
+import { QuickBIResource } from "./quickbiResource";
 
 /** A preset workspace role name, or a role id (preset 25/26/27/30 or a custom role id). */
 export type WorkspaceRole = "admin" | "developer" | "analyst" | "viewer" | number | `${number}`;
@@ -19,10 +17,8 @@ export interface WorkspaceMembershipArgs {
   readonly adopt?: pulumi.Input<boolean>;
 }
 
-const provider = createShim("workspaceMembership");
-
 /** Users holding one role in one Quick BI workspace. */
-export class WorkspaceMembership extends pulumi.dynamic.Resource {
+export class WorkspaceMembership extends QuickBIResource {
   declare readonly workspaceId: pulumi.Output<string>;
   declare readonly userId: pulumi.Output<string | undefined>;
   /** The members (for the single-user form, a list of one). */
@@ -30,18 +26,10 @@ export class WorkspaceMembership extends pulumi.dynamic.Resource {
   declare readonly role: pulumi.Output<WorkspaceRole>;
   /** The numeric role id. */
   declare readonly roleId: pulumi.Output<number>;
-  /** The role id each member was last seen to hold. */
-  declare readonly userRoles: pulumi.Output<Record<string, number>>;
+  /** Members last seen holding another role than `roleId` (drift a refresh found), by user id; absent when none. */
+  declare readonly userRoles: pulumi.Output<Record<string, number> | undefined>;
 
   constructor(name: string, args: WorkspaceMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      // __urn names the resource in the access report and keys the authoritative/additive mixing check.
-      { userId: undefined, userIds: undefined, roleId: undefined, userRoles: undefined, ...args, [URN_KEY]: urnInput(name, `pulumi-nodejs:dynamic/${TYPE_MODULE}:${TYPE_NAMES.workspaceMembership}`, opts) },
-      opts,
-      TYPE_MODULE,
-      TYPE_NAMES.workspaceMembership,
-    );
+    super("workspaceMembership", name, args, ["userId", "userIds", "roleId", "userRoles"], opts);
   }
 }

@@ -39,6 +39,8 @@ export interface UserPatch {
 
 export interface UserService {
   get(userId: string): Promise<OrgUser | undefined>;
+  /** Every organization user (one paged QueryUserList). */
+  list(): Promise<OrgUser[]>;
   /** The organization user bound to this Alibaba Cloud account, if any. */
   findByAccount(account: { readonly accountId?: string; readonly accountName?: string }): Promise<OrgUser | undefined>;
   create(user: NewUser): Promise<OrgUser>;
@@ -103,6 +105,11 @@ export function createUserService(c: QuickBICaller): UserService {
   return {
     get,
     findByAccount,
+    async list(): Promise<OrgUser[]> {
+      const out: OrgUser[] = [];
+      for await (const u of iterateUsers(c)) out.push(toOrgUser(u));
+      return out;
+    },
     async create(user: NewUser): Promise<OrgUser> {
       const added = await addUser(c, {
         accountId: user.accountId,

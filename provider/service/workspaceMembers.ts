@@ -1,9 +1,9 @@
 /**
- * Workspace membership per user. Batch actions (AddWorkspaceUsers, UpdateWorkspaceUsersRole) report failures under
- * opaque keys, so after any batch that did not fully succeed the service re-reads membership and attributes outcomes
- * from what Quick BI now holds.
+ * Workspace membership per user, one Quick BI call at a time (the coalesced service in batching/ groups the same calls
+ * across resources). Adds and role changes with a preset role use the batch actions (AddWorkspaceUsers,
+ * UpdateWorkspaceUsersRole); custom roles, which those actions do not document, go one user per call.
  */
-import type { QuickBICaller } from "../api/call";
+import type { QuickBICaller, Verify } from "../api/call";
 import { isMembershipNotFound, isQuickBIApiError, isUserNotFound, isWorkspaceNotFound } from "../api/errors";
 import {
   addUserToWorkspace,
@@ -18,7 +18,8 @@ import {
 } from "../api/operations";
 import { isPresetWorkspaceRoleId } from "../api/roles";
 import { perChunk } from "./chunked";
-import { OK, allWith, detailFor, failureOf, type MemberOutcome, type Outcomes } from "./outcome";
+import { writeOnce } from "./mergedWrite";
+import { OK, allWith, detailFor, failureOf, keyedByUser, type MemberOutcome, type Outcomes } from "./outcome";
 
 /**
  * Largest user list in one AddWorkspaceUsers / UpdateWorkspaceUsersRole. Quick BI documents no limit for these two;
@@ -34,16 +35,60 @@ export interface WorkspaceMemberService {
    * is reported (the member already has what was asked for).
    */
   getRoles(workspaceId: string, userIds: readonly string[], preferRoleId?: number): Promise<Map<string, number> | undefined>;
-  /** Adds users with a role. Preset role and several users: AddWorkspaceUsers; otherwise AddUserToWorkspace per user. */
+  /**
+   * The same, for a refresh: the coalesced service answers every resource of a workspace from one recent listing
+   * (batching/snapshots.ts). Never used before a write.
+   */
+  observeRoles(workspaceId: string, userIds: readonly string[], preferRoleId?: number): Promise<Map<string, number> | undefined>;
+  /**
+   * Adds users with a role; a user who is a member already gets Quick BI's refusal (`isAlreadyMember`), so no read is
+   * needed before the write. Preset role and several users: AddWorkspaceUsers; otherwise AddUserToWorkspace per user.
+   */
   addMembers(workspaceId: string, roleId: number, userIds: readonly string[]): Promise<Outcomes>;
-  /** Sets existing members' role. Preset: UpdateWorkspaceUsersRole; custom: UpdateWorkspaceUserRole per user. */
+  /** Sets existing members' role (`isNotMember` for one who left). Preset: UpdateWorkspaceUsersRole; custom: per user. */
   setRole(workspaceId: string, roleId: number, userIds: readonly string[]): Promise<Outcomes>;
   /** Removes users; a user who is not (or no longer) a member, or a workspace that is gone, counts as removed. */
   removeMembers(workspaceId: string, userIds: readonly string[]): Promise<Outcomes>;
 }
 
-export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberService {
-  /** All roles a user holds in one workspace (custom ones included), via ListWorkspaceUserRolesByUserId. */
+/** What a read found for one user: the workspace is gone, or the user's preset role (absent: not a member). */
+export type RoleRead = { readonly workspace: "absent" } | { readonly workspace: "present"; readonly member: boolean; readonly presetRoleId?: number };
+
+/** The direct service, plus the reads the coalesced service combines across resources. */
+export interface WorkspaceMemberCalls extends WorkspaceMemberService {
+  /** Every member's preset role (members holding only custom roles map to undefined); `undefined`: no workspace. */
+  roster(workspaceId: string): Promise<Map<string, number | undefined> | undefined>;
+  /** One user's preset role (QueryUserRoleInfoInWorkspace): one call whatever the workspace's size. */
+  readOne(workspaceId: string, userId: string): Promise<RoleRead>;
+  /** Turns per-user reads into roles, asking for custom roles where the reads show none or another one. */
+  resolveRoles(workspaceId: string, userIds: readonly string[], reads: readonly RoleRead[], preferRoleId?: number): Promise<Map<string, number> | undefined>;
+}
+
+export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberCalls {
+  async function roster(workspaceId: string): Promise<Map<string, number | undefined> | undefined> {
+    try {
+      const list = await listAllWorkspaceUsers(c, { workspaceId });
+      return new Map(list.map((m) => [m.UserId, m.Role?.RoleId]));
+    } catch (e) {
+      if (isWorkspaceNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async function readOne(workspaceId: string, userId: string): Promise<RoleRead> {
+    try {
+      const r = await queryUserRoleInfoInWorkspace(c, { workspaceId, userId });
+      return { workspace: "present", member: true, presetRoleId: r.RoleId };
+    } catch (e) {
+      if (isWorkspaceNotFound(e)) return { workspace: "absent" };
+      if (isMembershipNotFound(e) || isUserNotFound(e)) return { workspace: "present", member: false };
+      // A member holding custom roles only.
+      if (isQuickBIApiError(e) && e.code === "User.PresetWorkspaceRole.NotExist") return { workspace: "present", member: true };
+      throw e;
+    }
+  }
+
+  /** Role ids of every role the user holds in the workspace, custom ones included (ListWorkspaceUserRolesByUserId). */
   async function rolesOfUser(workspaceId: string, userId: string): Promise<number[]> {
     try {
       const all = await listWorkspaceUserRolesByUserId(c, { userId });
@@ -54,150 +99,146 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberS
     }
   }
 
-  function pick(held: readonly number[], prefer: number | undefined): number | undefined {
-    if (prefer !== undefined && held.includes(prefer)) return prefer;
-    return held.find(isPresetWorkspaceRoleId) ?? held[0];
-  }
-
-  async function getRoles(
+  async function resolveRoles(
     workspaceId: string,
     userIds: readonly string[],
+    reads: readonly RoleRead[],
     preferRoleId?: number,
   ): Promise<Map<string, number> | undefined> {
-    const roles = new Map<string, number>();
+    if (reads.some((r) => r.workspace === "absent")) return undefined;
     const preferCustom = preferRoleId !== undefined && !isPresetWorkspaceRoleId(preferRoleId);
-    if (userIds.length === 1 && !preferCustom) {
-      // One user: the single-membership read is cheaper than listing the workspace.
-      const userId = userIds[0];
-      try {
-        roles.set(userId, (await queryUserRoleInfoInWorkspace(c, { workspaceId, userId })).RoleId);
-        return roles;
-      } catch (e) {
-        if (isWorkspaceNotFound(e)) return undefined;
-        if (isMembershipNotFound(e) || isUserNotFound(e)) return roles;
-        if (!(isQuickBIApiError(e) && e.code === "User.PresetWorkspaceRole.NotExist")) throw e;
-        // A member with custom roles only: fall through to the complete listing.
-      }
-    }
-    let members;
-    try {
-      members = await listAllWorkspaceUsers(c, { workspaceId });
-    } catch (e) {
-      if (isWorkspaceNotFound(e)) return undefined;
-      throw e;
-    }
-    const wanted = new Set(userIds);
-    for (const m of members) {
-      if (!wanted.has(m.UserId)) continue;
-      const preset = m.Role?.RoleId;
-      if (preset !== undefined && (!preferCustom || preset === preferRoleId)) {
-        roles.set(m.UserId, preset);
-        continue;
-      }
-      // The listing shows preset roles only; custom roles need the per-user listing.
-      const held = await rolesOfUser(workspaceId, m.UserId);
-      const role = pick(preset === undefined ? held : [preset, ...held], preferRoleId);
-      if (role !== undefined) roles.set(m.UserId, role);
-    }
+    const roles = new Map<string, number>();
+    await Promise.all(
+      userIds.map(async (u, i) => {
+        const r = reads[i];
+        if (r.workspace !== "present" || !r.member) return;
+        if (r.presetRoleId !== undefined && (!preferCustom || r.presetRoleId === preferRoleId)) {
+          roles.set(u, r.presetRoleId);
+          return;
+        }
+        // The listing shows preset roles only; a custom role needs the per-user role listing.
+        const held = [...(r.presetRoleId !== undefined ? [r.presetRoleId] : []), ...(await rolesOfUser(workspaceId, u))];
+        const role = preferRoleId !== undefined && held.includes(preferRoleId) ? preferRoleId : (held.find(isPresetWorkspaceRoleId) ?? held[0]);
+        if (role !== undefined) roles.set(u, role);
+      }),
+    );
     return roles;
   }
 
-  /** Per-user outcome of a batch: trust a clean result, otherwise look at what Quick BI now holds. */
-  async function attribute(
-    workspaceId: string,
-    roleId: number,
-    userIds: readonly string[],
-    r: BatchResult,
-    action: string,
-  ): Promise<Outcomes> {
-    if (!r.requestSucceeded) {
-      // Nothing was applied, but the answer may still say why per user (FailureDetail): keep that reason.
-      return new Map(
-        userIds.map((u): [string, MemberOutcome] => {
-          const d = detailFor(u, r.failureDetail);
-          return [u, {
-            ok: false,
-            code: d?.code ?? r.code ?? "Unsuccessful",
-            message: d?.message ?? r.message ?? "Quick BI answered Success:false; nothing was applied",
-            requestId: r.requestId,
-            action,
-          }];
-        }),
-      );
-    }
-    if (r.failure === 0) return allWith(userIds, OK);
-    const now = (await getRoles(workspaceId, userIds, roleId)) ?? new Map<string, number>();
-    const out: Outcomes = new Map();
-    for (const u of userIds) {
-      if (now.get(u) === roleId) {
-        out.set(u, OK);
-        continue;
-      }
-      const d = detailFor(u, r.failureDetail);
-      out.set(u, {
-        ok: false,
-        code: d?.code ?? "BatchItem.Failed",
-        message: d?.message ?? `Quick BI reported ${r.failure} of ${r.total} users as failed without naming them`,
-        requestId: r.requestId,
-        action,
-      });
-    }
-    return out;
+  async function getRoles(workspaceId: string, userIds: readonly string[], preferRoleId?: number): Promise<Map<string, number> | undefined> {
+    const users = [...new Set(userIds)];
+    if (users.length === 0) return new Map();
+    if (users.length === 1) return resolveRoles(workspaceId, users, [await readOne(workspaceId, users[0])], preferRoleId);
+    const all = await roster(workspaceId);
+    if (all === undefined) return undefined;
+    const reads = users.map((u): RoleRead => ({ workspace: "present", member: all.has(u), presetRoleId: all.get(u) }));
+    return resolveRoles(workspaceId, users, reads, preferRoleId);
   }
 
-  async function eachUser(userIds: readonly string[], op: (userId: string) => Promise<MemberOutcome>): Promise<Outcomes> {
+  /**
+   * Per-user outcome of one batch answer: FailureDetail keyed by user ids speaks for itself; anything else (opaque
+   * keys, counts only) is settled by reading what Quick BI holds now.
+   */
+  async function attribute(workspaceId: string, roleId: number, users: readonly string[], r: BatchResult, action: string): Promise<Outcomes> {
+    const failed = (u: string, fallback: string): MemberOutcome => {
+      const d = detailFor(u, r.failureDetail);
+      return { ok: false, code: d?.code ?? r.code ?? "BatchItem.Failed", message: d?.message ?? r.message ?? fallback, requestId: r.requestId, action };
+    };
+    // Success:false: nothing was persisted, but the answer may still say why per user.
+    if (!r.requestSucceeded) return new Map(users.map((u) => [u, failed(u, "Quick BI answered Success:false; nothing was applied")]));
+    if (r.failure === 0) return allWith(users, OK);
+    if (keyedByUser(users, r.failureDetail)) {
+      return new Map(users.map((u) => [u, r.failureDetail[u] === undefined ? OK : failed(u, "failed")]));
+    }
+    const now = (await roster(workspaceId)) ?? new Map<string, number | undefined>();
+    return new Map(
+      users.map((u) => [
+        u,
+        now.get(u) === roleId
+          ? OK
+          : failed(u, `Quick BI reported ${r.failure} of ${r.total} users as failed without naming them, and a re-read shows this user without the role`),
+      ]),
+    );
+  }
+
+  async function eachUser(userIds: readonly string[], op: (userId: string) => Promise<unknown>): Promise<Outcomes> {
     // The client's limiter paces the calls; issuing them together lets it use its full allowance.
-    const results = await Promise.all(userIds.map(async (u) => [u, await op(u)] as const));
+    const results = await Promise.all(
+      userIds.map(async (u): Promise<[string, MemberOutcome]> => {
+        try {
+          await op(u);
+          return [u, OK];
+        } catch (e) {
+          return [u, failureOf(e)];
+        }
+      }),
+    );
     return new Map(results);
+  }
+
+  function landedWith(workspaceId: string, roleId: number) {
+    return async (users: readonly string[]): Promise<ReadonlySet<string>> => {
+      const now = (await roster(workspaceId)) ?? new Map<string, number | undefined>();
+      return new Set(users.filter((u) => now.get(u) === roleId));
+    };
   }
 
   return {
     getRoles,
+    observeRoles: getRoles,
+    roster,
+    readOne,
+    resolveRoles,
 
     async addMembers(workspaceId, roleId, userIds) {
-      if (userIds.length === 0) return new Map();
-      if (userIds.length === 1 || !isPresetWorkspaceRoleId(roleId)) {
-        return eachUser(userIds, async (userId) => {
-          try {
-            await addUserToWorkspace(c, { workspaceId, userId, roleId });
-            return OK;
-          } catch (e) {
-            return failureOf(e);
-          }
-        });
+      const users = [...new Set(userIds)];
+      if (users.length === 0) return new Map();
+      if (users.length === 1 || !isPresetWorkspaceRoleId(roleId)) {
+        // One user: AddUserToWorkspace answers with the user's own error code.
+        return eachUser(users, (userId) => addUserToWorkspace(c, { workspaceId, userId, roleId }));
       }
-      return perChunk(userIds, MAX_USERS_PER_BATCH, async (part) =>
-        attribute(workspaceId, roleId, part, await addWorkspaceUsers(c, { workspaceId, userIds: part, roleId }), "AddWorkspaceUsers"),
+      // writeOnce settles a lost answer itself; what it throws is not a Quick BI answer and propagates.
+      return perChunk(
+        users,
+        MAX_USERS_PER_BATCH,
+        (part) =>
+          writeOnce(
+            {
+              send: async (sending, verify: Verify) =>
+                attribute(workspaceId, roleId, sending, await addWorkspaceUsers(c, { workspaceId, userIds: sending, roleId }, { verify }), "AddWorkspaceUsers"),
+              landed: landedWith(workspaceId, roleId),
+            },
+            part,
+          ),
+        false,
       );
     },
 
     async setRole(workspaceId, roleId, userIds) {
-      if (userIds.length === 0) return new Map();
+      const users = [...new Set(userIds)];
+      if (users.length === 0) return new Map();
       if (!isPresetWorkspaceRoleId(roleId)) {
-        return eachUser(userIds, async (userId) => {
-          try {
-            await updateWorkspaceUserRole(c, { workspaceId, userId, roleIds: [roleId] });
-            return OK;
-          } catch (e) {
-            return failureOf(e);
-          }
-        });
+        return eachUser(users, (userId) => updateWorkspaceUserRole(c, { workspaceId, userId, roleIds: [roleId] }));
       }
-      return perChunk(userIds, MAX_USERS_PER_BATCH, async (part) =>
+      // Overwriting a role is idempotent, so the client may resend it blindly.
+      return perChunk(users, MAX_USERS_PER_BATCH, async (part) =>
         attribute(workspaceId, roleId, part, await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }), "UpdateWorkspaceUsersRole"),
       );
     },
 
     async removeMembers(workspaceId, userIds) {
-      return eachUser(userIds, async (userId) => {
-        try {
-          await deleteUserFromWorkspace(c, { workspaceId, userId });
-          return OK;
-        } catch (e) {
-          if (isMembershipNotFound(e) || isWorkspaceNotFound(e) || isUserNotFound(e)) return OK;
-          return failureOf(e);
-        }
-      });
+      const results = await Promise.all(
+        [...new Set(userIds)].map(async (userId): Promise<[string, MemberOutcome]> => {
+          try {
+            await deleteUserFromWorkspace(c, { workspaceId, userId });
+            return [userId, OK];
+          } catch (e) {
+            if (isMembershipNotFound(e) || isWorkspaceNotFound(e) || isUserNotFound(e)) return [userId, OK];
+            return [userId, failureOf(e)];
+          }
+        }),
+      );
+      return new Map(results);
     },
   };
 }

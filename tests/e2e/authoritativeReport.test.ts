@@ -129,9 +129,15 @@ test("the preview's access report is what the apply does", async () => {
   expect(salesEntry.kept).toEqual([{ userId: SEED.owner, nickName: "Olivia Owner", role: "admin", reason: "workspace owner" }]);
   // eng-exact declares exactly the current members: nothing to report
   expect(first.report.some((e) => e.name === "eng-exact")).toBe(false);
-  // the apply reports what its preview reported (entries arrive in the order the concurrent checks finish)
-  const inOrder = (r: AccessReport) => [...r].sort((a, b) => `${a.resource} ${a.workspaceId ?? a.userGroupId}`.localeCompare(`${b.resource} ${b.workspaceId ?? b.userGroupId}`));
+  // the apply reports what its preview reported. Names come from memory (check never waits for Quick BI): the
+  // preview's first entries may show ids only, while the listing started in the background fills the names in.
+  const inOrder = (r: AccessReport) =>
+    [...r]
+      .map((e) => ({ ...e, changes: e.changes.map(({ nickName: _n, ...c }) => c) }))
+      .sort((a, b) => `${a.resource} ${a.workspaceId ?? a.userGroupId}`.localeCompare(`${b.resource} ${b.workspaceId ?? b.userGroupId}`));
   expect(inOrder(collectAccessReport(first.up.logs))).toEqual(inOrder(first.report));
+  // by then the names are known: the up's entries name everyone
+  expect(collectAccessReport(first.up.logs).flatMap((e) => e.changes).every((c) => c.nickName !== undefined)).toBe(true);
 
   // A colleague adds arjun to Sales in the console; refresh records the drift.
   await addUserToWorkspace(h.outOfBand, { workspaceId: SEED.sales, userId: SEED.arjun, roleId: 30 });

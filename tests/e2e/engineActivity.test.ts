@@ -1,13 +1,14 @@
 /**
- * The coalescing window counts every call the engine makes to the provider host, through the real host: on a large
- * `up`, updates reach the host one by one as their diffs come back, with other resources' checks and diffs in
- * between. Two role changes in one workspace that arrive a second apart share one read and one
- * UpdateWorkspaceUsersRole while the engine keeps calling; with the host idle in between, each goes alone.
+ * The coalescing window counts the engine's Quick BI operations (create, read, update, delete) reaching the provider
+ * host, through the real host: on a large `up`, updates reach the host one by one as their diffs come back. Two role
+ * changes in one workspace that arrive a second apart share one UpdateWorkspaceUsersRole while the engine keeps
+ * sending operations; checks and diffs, which the engine sends one at a time and which never call Quick BI, do not
+ * hold a batch open: with only those in between, each role change goes alone. A role change needs no read first.
  *
- * The quiet gap is 500 ms here and the engine "streams" a check every 50 ms, so the outcome does not hang on a few
+ * The quiet gap is 500 ms here and the engine "streams" a call every 50 ms, so the outcome does not hang on a few
  * milliseconds of scheduling.
  */
-import { WorkspaceMembership } from "pulumi-quickbi";
+import { GroupMembership, WorkspaceMembership } from "pulumi-quickbi";
 import { SEED, Tracked, callsSince, lastSeq, membersOf, quickbiState, register, startHarness, stopHarness, type Harness } from "./harness";
 
 const QUIET_MS = 500;
@@ -37,16 +38,21 @@ async function twoViewers(): Promise<{ a: Tracked; b: Tracked; aNext: Tracked["r
   return { a, b, aNext: next.get("pavel-sales")!, bNext: next.get("fatima-sales")! };
 }
 
-/** Engine calls for other work (the checks of a stack that is still being walked) until `ms` have passed. */
-async function engineBusyFor(other: Tracked, ms: number): Promise<number> {
+/**
+ * Engine calls for other work until `ms` have passed: refresh reads (`read`, sent without waiting for the previous
+ * one, as the engine does), or the checks of a stack being walked (one at a time). `done` settles the reads.
+ */
+async function engineBusyFor(other: Tracked, ms: number, call: "read" | "check"): Promise<{ calls: number; done: Promise<unknown> }> {
   const until = Date.now() + ms;
+  const pending: Promise<unknown>[] = [];
   let calls = 0;
   while (Date.now() < until) {
-    await other.check();
+    if (call === "read") pending.push(other.host.read(other.urn, other.id, other.outputs, other.inputs));
+    else await other.check();
     calls++;
     await sleep(50);
   }
-  return calls;
+  return { calls, done: Promise.all(pending) };
 }
 
 async function roleChanges(since: number) {
@@ -57,34 +63,72 @@ async function roleChanges(since: number) {
   };
 }
 
-test("while the engine keeps calling, a role change waits for the next one: one read, one UpdateWorkspaceUsersRole", async () => {
+test("while other operations are under way, a role change waits for the next one: one UpdateWorkspaceUsersRole", async () => {
   const { a, b, aNext, bNext } = await twoViewers();
-  const bystander = new Tracked(h.host, a.reg);
+  // Another resource's deletes keep arriving and take a while in Quick BI (not waiting in any window): the engine is
+  // busy, so the window stays open for more.
+  const reg = (await register(() => {
+    new GroupMembership("bystander", { userGroupId: SEED.business, userId: SEED.diego });
+  }, h.config)).get("bystander")!;
+  const gone = { ...reg.inputs, userIds: [SEED.diego] };
+  h.emu.setFaults({ rules: [{ actions: ["DeleteUserGroupMember"], slowRate: 1, slowMs: 300 }] });
   const seq = await lastSeq(h.emu);
 
   const first = a.up(aNext);
-  const busyCalls = await engineBusyFor(bystander, 2 * QUIET_MS + 500);
+  const until = Date.now() + 2 * QUIET_MS + 500;
+  const deletes: Promise<unknown>[] = [];
+  while (Date.now() < until) {
+    deletes.push(h.host.delete(reg.urn, `${SEED.business}:${SEED.diego}`, gone, reg.inputs));
+    await sleep(50);
+  }
   const second = b.up(bNext);
   await expect(Promise.all([first, second])).resolves.toEqual(["update", "update"]);
+  await Promise.all(deletes);
+  h.emu.setFaults({});
 
-  expect(busyCalls).toBeGreaterThan(10);
-  const { updates, reads } = await roleChanges(seq);
+  expect(deletes.length).toBeGreaterThan(10);
+  const { updates } = await roleChanges(seq);
   expect(updates).toEqual([[SEED.fatima, SEED.pavel].sort()]);
-  expect(reads).toBe(1);
+  const salesReads = (await callsSince(h.emu, seq)).filter((c) => c.params.WorkspaceId === SEED.sales && /^(Query|List)/.test(c.action ?? ""));
+  expect(salesReads).toEqual([]);
   const ws = membersOf(await quickbiState(h.emu), SEED.sales);
   expect([ws.get(SEED.pavel), ws.get(SEED.fatima)]).toEqual([[27], [27]]);
 });
 
-test("with the host idle in between, each role change goes alone after one quiet gap", async () => {
+test("with only checks in between, each role change goes alone, with no read", async () => {
   const { a, b, aNext, bNext } = await twoViewers();
   const seq = await lastSeq(h.emu);
 
   const first = a.up(aNext);
-  await sleep(3 * QUIET_MS + 500);
+  const checks = await engineBusyFor(new Tracked(h.host, a.reg), 2 * QUIET_MS + 500, "check");
   const second = b.up(bNext);
   await expect(Promise.all([first, second])).resolves.toEqual(["update", "update"]);
 
+  expect(checks.calls).toBeGreaterThan(10);
   const { updates, reads } = await roleChanges(seq);
   expect(updates).toEqual([[SEED.pavel], [SEED.fatima]]);
-  expect(reads).toBe(2);
+  expect(reads).toBe(0);
 });
+
+test("a bounded engine is not kept waiting: once every operation under way waits in a window, the window goes", async () => {
+  // A quiet gap of 10 s (the longest allowed): only the stall rule (engineActivity.ts) sends these before the test's
+  // own 8 s limit.
+  const slow = await startHarness(undefined, { "quickbi:batchWindowMs": "10000" });
+  try {
+    const regs = await register(() => {
+      new WorkspaceMembership("p", { workspaceId: SEED.sandbox, userId: SEED.pavel, role: "viewer" });
+      new WorkspaceMembership("d", { workspaceId: SEED.sandbox, userId: SEED.diego, role: "viewer" });
+      new WorkspaceMembership("a", { workspaceId: SEED.sandbox, userId: SEED.arjun, role: "viewer" });
+    }, slow.config);
+    const seq = await lastSeq(slow.emu);
+    // Checked one at a time, then three creates at once, as an engine with --parallel 3 sends them: all three wait in
+    // one window, then go together.
+    const checked = [];
+    for (const r of regs.values()) checked.push({ r, inputs: (await slow.host.check(r.urn, {}, r.inputs)).inputs });
+    await Promise.all(checked.map(({ r, inputs }) => slow.host.create(r.urn, inputs)));
+    const adds = (await callsSince(slow.emu, seq)).filter((c) => c.code === "OK" && c.action === "AddWorkspaceUsers");
+    expect(adds.map((c) => c.params.UserIds.split(",").sort())).toEqual([[SEED.pavel, SEED.diego, SEED.arjun].sort()]);
+  } finally {
+    await stopHarness(slow);
+  }
+}, 8_000);

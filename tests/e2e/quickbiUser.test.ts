@@ -47,6 +47,8 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
     nickName: "Nina New",
     userType: "analyst",
     roleIds: [111111113],
+    // delete sees only outputs: the URN tells its own user from one another resource has taken over
+    __urn: r1.inputs.__urn,
   });
   expect(await userInState(t.id)).toMatchObject({ accountName: `${MASTER}:nina.new`, nickName: "Nina New", userType: 3, roleIds: [111111113] });
 

@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { defaultSeed } from "pulumi-quickbi/emulator";
 import { Organization } from "../../emulator/model/organization";
-import { createServices, type Outcomes, type Services } from "../../provider/service";
+import { createServices } from "../../provider/batching";
+import type { Outcomes, Services } from "../../provider/service";
 import { ModelCaller } from "./modelCaller";
 
 jest.setTimeout(120_000);

@@ -8,11 +8,12 @@
 import fc from "fast-check";
 import { defaultSeed } from "pulumi-quickbi/emulator";
 import { Organization } from "../../emulator/model/organization";
+import { createServices } from "../../provider/batching";
+import { createMembershipContext } from "../../provider/handlers/context";
 import { createGroupMembershipHandler } from "../../provider/handlers/groupMembership";
 import type { Handler } from "../../provider/handlers/handler";
 import { createUserHandler } from "../../provider/handlers/user";
 import { createWorkspaceMembershipHandler } from "../../provider/handlers/workspaceMembership";
-import { createServices } from "../../provider/service";
 import { ModelCaller } from "./modelCaller";
 
 jest.setTimeout(120_000);
@@ -34,13 +35,13 @@ function world() {
   const org = Organization.fromSeed(seed, { randomSeed: 1 });
   const caller = new ModelCaller(org);
   const services = createServices(caller);
-  const get = () => services;
+  const ctx = createMembershipContext({ services: () => services, log: () => ({ log: () => undefined }) });
   return {
     org,
     caller,
-    user: createUserHandler(get),
-    workspace: createWorkspaceMembershipHandler(get),
-    group: createGroupMembershipHandler(get),
+    user: createUserHandler(ctx),
+    workspace: createWorkspaceMembershipHandler(ctx),
+    group: createGroupMembershipHandler(ctx),
   };
 }
 

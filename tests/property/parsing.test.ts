@@ -22,6 +22,7 @@ import { createWorkspaceMembershipHandler } from "../../provider/handlers/worksp
 import { createGroupMembershipHandler } from "../../provider/handlers/groupMembership";
 import { UNKNOWN } from "../../provider/handlers/unknown";
 import type { Services } from "../../provider/service";
+import { createMembershipContext } from "../../provider/handlers/context";
 
 const RUNS = { numRuns: 300 };
 
@@ -138,10 +139,11 @@ describe("check answers every input bag with failures, never an exception", () =
   const noServices = (): Services => {
     throw new Error("check must not call Quick BI");
   };
+  const ctx = () => createMembershipContext({ services: noServices, log: () => ({ log: () => undefined }) });
   const handlers = {
-    user: { h: createUserHandler(noServices), keys: ["accountId", "accountName", "nickName", "userType", "roleIds", "adopt", "transferWorksTo"] },
-    workspace: { h: createWorkspaceMembershipHandler(noServices), keys: ["workspaceId", "userId", "userIds", "role", "adopt"] },
-    group: { h: createGroupMembershipHandler(noServices), keys: ["userGroupId", "userId", "userIds", "adopt"] },
+    user: { h: createUserHandler(ctx()), keys: ["accountId", "accountName", "nickName", "userType", "roleIds", "adopt", "transferWorksTo"] },
+    workspace: { h: createWorkspaceMembershipHandler(ctx()), keys: ["workspaceId", "userId", "userIds", "role", "adopt"] },
+    group: { h: createGroupMembershipHandler(ctx()), keys: ["userGroupId", "userId", "userIds", "adopt"] },
   };
   const value = fc.oneof(
     fc.anything({ maxDepth: 2 }),

@@ -97,6 +97,8 @@ function engineFor(name: string): Engine {
   return new Engine({
     projectDir: ws.dir,
     statePath,
+    // Each case is its own stack (as its own state file says): the shared host keeps one stack's claims apart from another's.
+    stack: name.replace(/[^A-Za-z0-9-]+/g, "-"),
     config: config(),
     secretKeys: ["quickbi:accessKeySecret"],
     host,

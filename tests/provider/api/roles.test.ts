@@ -17,7 +17,7 @@ describe("role and user-type mapping", () => {
   it("matches the documented codes", () => {
     expect(USER_TYPES).toEqual({ developer: 1, visitor: 2, analyst: 3 });
     expect(WORKSPACE_ROLES).toEqual({ admin: 25, developer: 26, analyst: 27, viewer: 30 });
-    expect(ORGANIZATION_ROLES.organizationAdmin).toBe(111111111);
+    expect(ORGANIZATION_ROLES.orgAdmin).toBe(111111111);
   });
 
   it("round-trips names and passes custom ids through", () => {

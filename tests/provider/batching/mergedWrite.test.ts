@@ -4,7 +4,7 @@
  */
 import type { Verify } from "../../../provider/api/call";
 import { QuickBIApiError } from "../../../provider/api/errors";
-import { MAX_ROUNDS, writeOnce } from "../../../provider/batching/mergedWrite";
+import { MAX_ROUNDS, writeOnce } from "../../../provider/service/mergedWrite";
 import { OK, type Outcomes } from "../../../provider/service/outcome";
 
 type Step = (users: readonly string[], verify: Verify, applied: Set<string>) => Promise<Outcomes>;

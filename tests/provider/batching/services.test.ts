@@ -4,10 +4,10 @@
  */
 import { startEmulator, type RunningEmulator } from "../../../emulator";
 import type { QuickBIClient } from "../../../provider/api/client";
-import { createCoalescedServices } from "../../../provider/batching";
-import { createGroupMemberService } from "../../../provider/service/groupMembers";
-import { createUserService } from "../../../provider/service/users";
-import { createWorkspaceMemberService } from "../../../provider/service/workspaceMembers";
+import { createCoalescedGroupMemberService } from "../../../provider/batching/groupMembers";
+import { createCoalescedUserService } from "../../../provider/batching/users";
+import { createCoalescedWorkspaceMemberService } from "../../../provider/batching/workspaceMembers";
+import { createDirectServices } from "../../../provider/service";
 import { benchSeed, groupId, userId, workspaceId } from "../../../bench/scenario";
 import { clientFor } from "../api/helpers";
 
@@ -34,8 +34,13 @@ function actions(): Record<string, number> {
 }
 
 function services() {
-  const direct = { users: createUserService(c), workspaceMembers: createWorkspaceMemberService(c) };
-  return { direct, coalesced: createCoalescedServices(c, direct, timing) };
+  const direct = createDirectServices(c);
+  const coalesced = {
+    users: createCoalescedUserService(direct.users, timing),
+    workspaceMembers: createCoalescedWorkspaceMemberService(direct.workspaceMembers, timing),
+    groupMembers: createCoalescedGroupMemberService(direct.groupMembers, timing),
+  };
+  return { direct, coalesced };
 }
 
 test("many concurrent user reads: one paged QueryUserList; answers equal single reads; unknown ids are absent", async () => {

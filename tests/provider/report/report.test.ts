@@ -5,7 +5,8 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { groupChanges, roleLabel, workspaceChanges } from "../../../provider/report/changes";
 import { collectAccessReport, AccessReportParseError } from "../../../provider/report/collect";
-import { emitAccessReport, REPORT_FILE_ENV } from "../../../provider/report/emit";
+import { AccessReporter, REPORT_FILE_ENV } from "../../../provider/report/emit";
+import { NameDirectory, type NameSource } from "../../../provider/report/names";
 import { changeLine, formatAccessReportMarkdown, formatEntry } from "../../../provider/report/format";
 import { REPORT_PREFIX, type AccessReportEntry } from "../../../provider/report/schema";
 
@@ -98,50 +99,76 @@ describe("collectAccessReport", () => {
   });
 });
 
+/** A reporter over a name source the test controls, with the engine's Log service recorded. */
+function reporterWith(source: Partial<NameSource>, env: NodeJS.ProcessEnv = {}) {
+  const lines: { severity: string; message: string; urn?: string }[] = [];
+  const full: NameSource = {
+    organizationNickNames: async () => new Map(),
+    workspaceRoleNames: async () => new Map(),
+    ...source,
+  };
+  const names = new NameDirectory(() => full);
+  const reporter = new AccessReporter(names, () => ({ log: (severity, message, urn) => lines.push({ severity, message, urn }) }), env);
+  return { reporter, names, lines };
+}
+
 test(`${REPORT_FILE_ENV}: every emitted entry is appended as a JSON line that collectAccessReport reads back`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qbi-report-file-"));
   const file = path.join(dir, "report.jsonl");
-  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-  process.env[REPORT_FILE_ENV] = file;
   try {
-    const e: AccessReportEntry = { resource: "r", type: "WorkspaceMembership", operation: "create", workspaceId: "w", changes: [{ userId: "u", to: "viewer" }] };
-    await emitAccessReport(e, {}, {
-      nickNames: async (ids: readonly string[]) => new Map(ids.map((id) => [id, `Nick ${id}`])),
-    } as never);
+    const { reporter, names, lines } = reporterWith({ organizationNickNames: async () => new Map([["u", "Nick u"]]) }, { [REPORT_FILE_ENV]: file });
+    const e: AccessReportEntry = { resource: "urn:pulumi:s::p::t::r", type: "WorkspaceMembership", operation: "create", workspaceId: "w", changes: [{ userId: "u", to: "viewer" }] };
+    // The name is not known yet: the entry goes out at once with the id; the listing starts in the background.
+    expect(reporter.report(e, e.resource).changes).toEqual([{ userId: "u", to: "viewer" }]);
+    await names.settled();
+    // ...and the file receives the named copy once the listing is in (collectAccessReport keeps the last).
+    await new Promise((r) => setImmediate(r));
     // nothing to say: nothing written
-    await emitAccessReport({ ...e, resource: "quiet", changes: [] }, {}, undefined);
-    const lines = fs.readFileSync(file, "utf8").trim().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(collectAccessReport(lines)).toEqual([{ ...e, changes: [{ userId: "u", nickName: "Nick u", to: "viewer" }] }]);
-    // without an engine, pulumi.log prints the words to stdout
-    expect(log.mock.calls.flat().join("\n")).toContain("+ Nick u (u) viewer");
+    reporter.report({ ...e, resource: "quiet", changes: [] }, undefined);
+    const fileLines = fs.readFileSync(file, "utf8").trim().split("\n");
+    expect(fileLines).toHaveLength(2);
+    expect(collectAccessReport(fileLines)).toEqual([{ ...e, changes: [{ userId: "u", nickName: "Nick u", to: "viewer" }] }]);
+    // The words and the JSON reach the engine's Log service, attached to the resource.
+    expect(lines.map((l) => [l.severity, l.urn])).toEqual([["info", e.resource], ["debug", e.resource]]);
+    expect(lines[0].message).toContain("+ u viewer");
+    // Later entries name the user from memory, with no further request.
+    expect(reporter.report({ ...e, resource: "r2" }, undefined).changes).toEqual([{ userId: "u", nickName: "Nick u", to: "viewer" }]);
   } finally {
-    delete process.env[REPORT_FILE_ENV];
-    log.mockRestore();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("custom roles are named from the workspace's role list", async () => {
-  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-  try {
-    const e: AccessReportEntry = {
-      resource: "r",
-      type: "WorkspaceMembers",
-      operation: "update",
-      workspaceId: "w",
-      changes: [{ userId: "u", from: "viewer", to: "role 1001" }, { userId: "v", to: "role 2002" }],
-    };
-    const directory = {
-      nickNames: async () => new Map<string, string>(),
-      workspaceRoleNames: async (ws: string) => new Map(ws === "w" ? [[1001, "Report Builder"]] : []),
-    };
-    const out = await emitAccessReport(e, {}, directory as never);
-    expect(out.changes).toEqual([
-      { userId: "u", from: "viewer", to: "Report Builder (role 1001)" },
-      { userId: "v", to: "role 2002" },
-    ]);
-  } finally {
-    log.mockRestore();
-  }
+test("a secret nickname is never shown, whichever way it became known", () => {
+  const { reporter, names } = reporterWith({});
+  names.remember([["u", "Secret Name"]]);
+  names.markSecret("u");
+  const out = reporter.report({ resource: "r", type: "GroupMembership", operation: "create", userGroupId: "g", changes: [{ userId: "u", to: "member" }] }, undefined);
+  expect(out.changes).toEqual([{ userId: "u", to: "member" }]);
+});
+
+test("an entry with a thousand changes shows twenty in words and keeps every one in the JSON line", () => {
+  const { reporter, lines } = reporterWith({});
+  const changes = Array.from({ length: 1000 }, (_, i) => ({ userId: `u${i}`, to: "viewer" }));
+  reporter.report({ resource: "r", type: "WorkspaceMembership", operation: "create", workspaceId: "w", changes }, undefined);
+  const words = lines.find((l) => l.severity === "info")!.message;
+  expect(words.split("\n")).toHaveLength(1 + 20 + 1);
+  expect(words).toContain("… and 980 more");
+  expect(collectAccessReport([lines.find((l) => l.severity === "debug")!.message])[0].changes).toHaveLength(1000);
+});
+
+test("custom roles are named from the workspace's role list once it has been read", async () => {
+  const { reporter, names } = reporterWith({ workspaceRoleNames: async (ws: string) => new Map(ws === "w" ? [[1001, "Report Builder"]] : []) });
+  const e: AccessReportEntry = {
+    resource: "r",
+    type: "WorkspaceMembers",
+    operation: "update",
+    workspaceId: "w",
+    changes: [{ userId: "u", from: "viewer", to: "role 1001" }, { userId: "v", to: "role 2002" }],
+  };
+  expect(reporter.report(e, undefined).changes[0].to).toBe("role 1001");
+  await names.settled();
+  expect(reporter.report(e, undefined).changes).toEqual([
+    { userId: "u", from: "viewer", to: "Report Builder (role 1001)" },
+    { userId: "v", to: "role 2002" },
+  ]);
 });

@@ -3,9 +3,7 @@
  * alicloud provider. Each user of a request is read, added or re-roled on its own; the client's rate limiter and
  * throttling backoff still apply. Kept for comparison (`npm run bench`) and as an escape hatch.
  */
-import type { GroupMemberService } from "./groupMembers";
-import type { Outcomes } from "./outcome";
-import type { WorkspaceMemberService } from "./workspaceMembers";
+import type { GroupMemberService, Outcomes, WorkspaceMemberService } from "../service";
 
 async function eachUser(userIds: readonly string[], op: (userId: string) => Promise<Outcomes>): Promise<Outcomes> {
   const parts = await Promise.all([...new Set(userIds)].map(op));
@@ -19,6 +17,9 @@ export function onePerMembershipWorkspace(direct: WorkspaceMemberService): Works
       if (parts.some((p) => p === undefined)) return undefined;
       return new Map(parts.flatMap((p) => [...(p ?? [])]));
     },
+    observeRoles(workspaceId, userIds, preferRoleId) {
+      return this.getRoles(workspaceId, userIds, preferRoleId);
+    },
     addMembers: (workspaceId, roleId, userIds) => eachUser(userIds, (u) => direct.addMembers(workspaceId, roleId, [u])),
     setRole: (workspaceId, roleId, userIds) => eachUser(userIds, (u) => direct.setRole(workspaceId, roleId, [u])),
     removeMembers: (workspaceId, userIds) => direct.removeMembers(workspaceId, userIds),
@@ -29,6 +30,7 @@ export function onePerMembershipGroup(direct: GroupMemberService): GroupMemberSe
   return {
     // QueryUserGroupMember is the only membership read of a group: one call per request.
     getMembers: (userGroupId) => direct.getMembers(userGroupId),
+    observeMembers: (userGroupId) => direct.getMembers(userGroupId),
     addMembers: (userGroupId, userIds) => eachUser(userIds, (u) => direct.addMembers(userGroupId, [u])),
     removeMembers: (userGroupId, userIds) => direct.removeMembers(userGroupId, userIds),
   };

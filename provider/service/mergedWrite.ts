@@ -6,7 +6,7 @@
  */
 import type { Verify } from "../api/call";
 import { isQuickBIApiError } from "../api/errors";
-import { OK, failureOf, type Outcomes } from "../service/outcome";
+import { OK, failureOf, type Outcomes } from "./outcome";
 
 /** Rounds of "send the users not yet applied" after an outcome-unknown failure (each round has the client's retries). */
 export const MAX_ROUNDS = 3;

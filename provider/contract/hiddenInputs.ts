@@ -1,0 +1,15 @@
+/**
+ * Inputs a resource of this package registers besides its arguments. The dynamic-provider host does not tell a
+ * provider which resource a call is about, nor which inputs the program marked secret, so the program side passes both
+ * along. Both sides (program and provider host) import these names; they are part of every stack's state, so they are
+ * only ever extended.
+ */
+
+/** The resource's URN, as the engine will give it (names it in the access report, keys ownership claims). */
+export const URN_KEY = "__urn";
+
+/** Names of the inputs the program marked secret; the provider host redacts their values in messages and reports. */
+export const SECRETS_KEY = "__secrets";
+
+/** Keys the host adds to every property bag (`__provider`) or this package adds (above): never user input. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__provider", URN_KEY, SECRETS_KEY]);
