@@ -60,7 +60,7 @@ export function actionsSince(emu: RunningEmulator, seq: number): string[] {
   return emu.calls({ sinceSeq: seq }).filter((c) => c.mutated).map((c) => c.action ?? "?");
 }
 
-/** Steps by resource name (`type::name`, the URN's tail: the two engines' URNs differ in the parent-type part). */
+/** Steps by resource (`type::name`, the URN's tail, short for reading; both engines give the same URNs here). */
 export function stepsByResource(report: RunReport): Record<string, StepOp | `${StepOp} FAILED`> {
   const out: Record<string, StepOp | `${StepOp} FAILED`> = {};
   for (const s of report.steps) {
