@@ -182,7 +182,7 @@ function unavailableMessage(detail) {
     "Two ways out:",
     "  1. install the official Pulumi CLI (https://www.pulumi.com/docs/install/) so that `pulumi` is on PATH, or",
     `  2. install Go >= ${MIN_GO.join(".")} (https://go.dev/doc/install) and run \`npm run pulumi-cli\` again: it builds`,
-    `     Pulumi ${PULUMI_VERSION} from its Go module (about 5 minutes and 4 GB of Go caches on a new machine).`,
+    `     Pulumi ${PULUMI_VERSION} from its Go module (about 8 minutes and 3.2 GB of Go caches on a bare machine).`,
   ].join("\n");
 }
 
@@ -261,7 +261,7 @@ async function build(env = process.env, root = cacheRoot(env), version = PULUMI_
   removeAbandoned(final);
   const started = Date.now();
   log(`building the Pulumi CLI ${version} from its Go module with ${go.text} into ${final}`);
-  log("  the first build takes minutes (about 5 on a new 2-core machine) and fills the Go caches");
+  log("  a first build on a bare 2-core machine takes about 8 minutes and fills ~3.2 GB of Go caches");
   const goEnv = { ...env, GOFLAGS: "-mod=mod", GOWORK: "off" };
   let note;
   const tmp = tempBeside(final);
@@ -280,7 +280,7 @@ async function build(env = process.env, root = cacheRoot(env), version = PULUMI_
     await step(3, `go get ${CLI_PACKAGE}@${version} (downloads the module graph)`, ["get", `${CLI_PACKAGE}@${version}`]);
     fs.mkdirSync(path.join(tmp, "bin"));
     const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`;
-    await step(4, "go build cmd/pulumi (the long part: about 3 minutes of compiling on 2 cores, silent)", [
+    await step(4, "go build cmd/pulumi (the long part: about 6 minutes of compiling on 2 cores when the build cache is cold; quiet)", [
       "build",
       "-trimpath",
       "-tags",
