@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import pidtree from "pidtree";
 import { plannedOps, runDemo, type DemoResult, type PhaseResult } from "../../demo";
 import { BREAK_GLASS } from "../../demo/phases";
 
@@ -153,7 +154,7 @@ test("the `npm run demo` process exits 1 when the requested engine cannot be had
 
 test("`npm run demo` with no CLI and no Go falls back to the offline driver and says why in its banner", async () => {
   // Only the banner matters here (the offline run itself is the first test): stop the demo once it is printed.
-  const child = spawn(process.execPath, [path.join(REPO, "bin/demo/index.js"), "--no-color", "--shared-host"], { env: noCliEnv() });
+  const child = spawn(process.execPath, [path.join(REPO, "bin/demo/index.js"), "--no-color"], { env: noCliEnv() });
   let out = "";
   const banner = await new Promise<string>((resolve, reject) => {
     child.stdout.on("data", (d: Buffer) => {
@@ -161,7 +162,18 @@ test("`npm run demo` with no CLI and no Go falls back to the offline driver and 
       if (/^Program: /m.test(out)) resolve(out);
     });
     child.on("exit", (code) => reject(new Error(`the demo exited (${code}) before its banner was complete:\n${out}`)));
-  }).finally(() => child.kill("SIGKILL"));
+  }).finally(async () => {
+    // The demo may have started a provider host already: end its whole process tree, not only the demo.
+    const tree = child.pid === undefined ? [] : await pidtree(child.pid).catch(() => [] as number[]);
+    child.kill("SIGKILL");
+    for (const pid of tree) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
   expect(banner).toMatch(/OFFLINE DRIVER[\s\S]*NOT Pulumi[\s\S]*Why: no Pulumi CLI could be had: no `pulumi` on PATH/);
 }, 60_000);
 
