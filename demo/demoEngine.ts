@@ -1,10 +1,8 @@
 /**
  * The one interface the demo drives, with two implementations: the real Pulumi engine through the Automation API
- * (when a `pulumi` CLI is on PATH) and the offline driver in engine/ (otherwise). Both report in engine/report.ts's
+ * (whenever `npm run pulumi-cli` can find or build a CLI) and the offline driver in engine/ (otherwise). Both report in engine/report.ts's
  * shape, so the demo prints and checks them the same way.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { PropertyMap } from "../engine/host";
 import type { ProgramFn } from "../engine/program";
 import type { RunReport } from "../engine/report";
@@ -45,22 +43,4 @@ export interface EngineFactoryOptions {
   passphrase: string;
   /** Offline driver only: one provider host for every operation (tests), instead of one per operation (the CLI). */
   sharedHost?: boolean;
-}
-
-/** The `pulumi` executable on PATH, if any. */
-export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const exts = process.platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD").split(";") : [""];
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    for (const ext of exts) {
-      const candidate = path.join(dir, `pulumi${ext}`);
-      try {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        if (fs.statSync(candidate).isFile()) return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
 }

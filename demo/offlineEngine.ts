@@ -27,24 +27,29 @@ const CALL_TIMEOUT_MS = 120_000;
 
 export class OfflineEngine implements DemoEngine {
   readonly kind = "offline-driver" as const;
-  readonly banner = [
-    "Engine: the OFFLINE DRIVER in engine/ (no `pulumi` CLI on PATH). This is NOT Pulumi: it runs the program under",
-    "        Pulumi's mock monitor and drives @pulumi/pulumi's real dynamic-provider host over gRPC in the engine's",
-    "        order (check/diff/create/update/read/delete), with a JSON state file and unbounded parallelism like",
-    "        `pulumi up`. Install the Pulumi CLI and run `npm run demo` again to use the real engine.",
-  ];
+  readonly banner: string[];
 
   private constructor(
+    why: string,
     private readonly opts: EngineFactoryOptions,
     private readonly workspace: Workspace,
     private readonly host: ProviderHost | undefined,
-  ) {}
+  ) {
+    this.banner = [
+      "Engine: the OFFLINE DRIVER in engine/. This is NOT Pulumi: it runs the program under Pulumi's mock monitor and",
+      "        drives @pulumi/pulumi's real dynamic-provider host over gRPC in the engine's order",
+      "        (check/diff/create/update/read/delete), with a JSON state file and unbounded parallelism.",
+      `        Why: ${why.split("\n")[0]}`,
+      "        Install the Pulumi CLI, or Go >= 1.25 (`npm run pulumi-cli` builds the CLI), for the real engine.",
+    ];
+  }
 
-  static async create(opts: EngineFactoryOptions): Promise<OfflineEngine> {
+  /** `why`: the reason the real engine is not used (said in the banner). */
+  static async create(opts: EngineFactoryOptions, why: string): Promise<OfflineEngine> {
     const workspace = await createWorkspace({ project: opts.project });
     try {
       const host = opts.sharedHost ? await ProviderHost.start({ cwd: workspace.dir, env: HOST_ENV, callTimeoutMs: CALL_TIMEOUT_MS }) : undefined;
-      return new OfflineEngine(opts, workspace, host);
+      return new OfflineEngine(why, opts, workspace, host);
     } catch (e) {
       await workspace.cleanup();
       throw e;

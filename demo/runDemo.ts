@@ -19,9 +19,10 @@ import { deleteUserFromWorkspace, updateWorkspaceUserRole } from "../provider/ap
 import { WORKSPACE_ROLES } from "../provider/api/roles";
 import { collectAccessReport, formatAccessReportMarkdown, type AccessReport } from "../provider/report";
 import quickbiAccess = require("../examples/stack/index");
+import { obtainCli } from "../realengine";
 import { AutomationEngine } from "./automationEngine";
 import { declaredInputs, describeDrift, describeInputChanges, describeInputs } from "./changeDetails";
-import { findPulumiCli, type DemoEngine, type EngineKind, type PriorResource } from "./demoEngine";
+import type { DemoEngine, EngineKind, PriorResource } from "./demoEngine";
 import { OfflineEngine } from "./offlineEngine";
 import { PHASE1, PHASE2, PROJECT, SEED_IDS, STACK, stackSettings, type StackSettings } from "./phases";
 import { Printer } from "./printer";
@@ -33,7 +34,7 @@ export interface DemoOptions {
   quiet?: boolean;
   /** Force colour on/off; default: on a TTY unless NO_COLOR is set. */
   color?: boolean;
-  /** "auto" (default): the Pulumi CLI when on PATH, else the offline driver. */
+  /** "auto" (default): the Pulumi CLI whenever one can be had (found or built), else the offline driver. */
   engine?: "auto" | "pulumi" | "offline";
   /** Offline driver: one provider host for the whole run instead of one per operation (faster; tests). */
   sharedHost?: boolean;
@@ -376,13 +377,19 @@ class StopDemo extends Error {
   }
 }
 
+/**
+ * "auto": the real engine whenever a CLI can be had (PULUMI_QUICKBI_CLI_DIR, the cache, PATH, or a build when Go is
+ * there, with the build's progress on stderr), else the offline driver, whose banner then says why.
+ */
 async function createEngine(kind: DemoOptions["engine"], program: ProgramFn, sharedHost: boolean): Promise<DemoEngine> {
   // A throwaway passphrase: the demo's state lives in a temp dir and is deleted at the end.
   const passphrase = crypto.randomBytes(12).toString("base64url");
   const opts = { program, project: PROJECT, stack: STACK, passphrase, sharedHost };
-  const cli = kind === "offline" ? undefined : findPulumiCli();
-  if (kind === "pulumi" && !cli) throw new Error("--engine pulumi: no `pulumi` executable on PATH");
-  return cli ? AutomationEngine.create(opts, cli) : OfflineEngine.create(opts);
+  if (kind === "offline") return OfflineEngine.create(opts, "--engine offline");
+  const cli = await obtainCli({ build: true });
+  if ("dir" in cli) return AutomationEngine.create(opts, cli);
+  if (kind === "pulumi") throw new Error(`--engine pulumi: ${cli.error}`);
+  return OfflineEngine.create(opts, cli.error);
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {

@@ -3,9 +3,11 @@
  * refresh and destroy against the embedded emulator, with the offline driver (no Pulumi CLI here). One provider host
  * serves all operations to keep the suite short; `npm run demo` starts one per operation, as the CLI does.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import pidtree from "pidtree";
 import { plannedOps, runDemo, type DemoResult, type PhaseResult } from "../../demo";
 import { BREAK_GLASS } from "../../demo/phases";
 
@@ -42,9 +44,9 @@ test("every phase ran and every check passed; exit status 0", () => {
   for (const p of result.phases) for (const c of p.checks) expect(`${p.title}: ${c.name} ${c.ok}`).toBe(`${p.title}: ${c.name} true`);
 });
 
-test("the output says plainly which engine ran, first", () => {
+test("the output says plainly which engine ran, first, and why (--engine offline forces the driver)", () => {
   expect(result.engine).toBe("offline-driver");
-  expect(result.lines.slice(0, 3).join("\n")).toMatch(/OFFLINE DRIVER[\s\S]*NOT Pulumi/);
+  expect(result.lines.slice(0, 6).join("\n")).toMatch(/OFFLINE DRIVER[\s\S]*NOT Pulumi[\s\S]*Why: --engine offline/);
 });
 
 test("first preview and up: 8 creates, and the up did what the preview said", () => {
@@ -130,15 +132,50 @@ test("a failing step makes the demo fail with a non-zero exit status", async () 
   expect(failed.failures.join("\n")).toMatch(/boom from the program/);
 }, 60_000);
 
-test("the `npm run demo` process exits 1 when the requested engine is missing", () => {
+/** An environment with no Pulumi CLI and no Go: no PATH entries but node's, an empty CLI cache, no CLI folder. */
+function noCliEnv(): NodeJS.ProcessEnv {
+  const { PULUMI_QUICKBI_CLI_DIR: _dir, ...rest } = process.env;
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "no-cli-cache-"));
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), "node-only-"));
+  fs.symlinkSync(process.execPath, path.join(bin, "node"));
+  return { ...rest, PATH: `${bin}:/bin`, PULUMI_QUICKBI_CLI_CACHE: cache };
+}
+
+test("the `npm run demo` process exits 1 when the requested engine cannot be had, naming both ways out", () => {
   const r = spawnSync(process.execPath, [path.join(REPO, "bin/demo/index.js"), "--engine", "pulumi", "--no-color"], {
-    env: { ...process.env, PATH: path.dirname(process.execPath) },
+    env: noCliEnv(),
     encoding: "utf8",
     timeout: 30_000,
   });
   expect(r.status).toBe(1);
-  expect(r.stdout).toMatch(/no `pulumi` executable on PATH/);
+  expect(r.stdout).toMatch(/--engine pulumi: no Pulumi CLI could be had: no `pulumi` on PATH, no cached build, and no `go` on PATH/);
+  expect(r.stderr).toMatch(/install the official Pulumi CLI[\s\S]*install Go >= 1\.25/);
 });
+
+test("`npm run demo` with no CLI and no Go falls back to the offline driver and says why in its banner", async () => {
+  // Only the banner matters here (the offline run itself is the first test): stop the demo once it is printed.
+  const child = spawn(process.execPath, [path.join(REPO, "bin/demo/index.js"), "--no-color"], { env: noCliEnv() });
+  let out = "";
+  const banner = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (/^Program: /m.test(out)) resolve(out);
+    });
+    child.on("exit", (code) => reject(new Error(`the demo exited (${code}) before its banner was complete:\n${out}`)));
+  }).finally(async () => {
+    // The demo may have started a provider host already: end its whole process tree, not only the demo.
+    const tree = child.pid === undefined ? [] : await pidtree(child.pid).catch(() => [] as number[]);
+    child.kill("SIGKILL");
+    for (const pid of tree) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
+  expect(banner).toMatch(/OFFLINE DRIVER[\s\S]*NOT Pulumi[\s\S]*Why: no Pulumi CLI could be had: no `pulumi` on PATH/);
+}, 60_000);
 
 // Last in the file: the abandoned program keeps the SDK's one program slot (engine/program.ts runs one at a time).
 test("a step that never finishes fails the demo at its deadline instead of hanging it", async () => {
