@@ -1,8 +1,9 @@
 import { qbError } from "../model/codes";
-import { displayAccountName, Organization } from "../model/organization";
+import type { Organization } from "../model/organization";
 import { paginate, Page } from "../model/paging";
 import { ORG_ADMIN, ORG_PERMISSION_ADMIN, organizationAuthKeys, workspaceAuthKeys } from "../model/roles";
 import { BatchOutcome, Role, User, UserGroup, Workspace } from "../model/types";
+import { displayAccountName } from "../model/users";
 import { parseParams, wire } from "./params";
 import { ActionName, ResultOf } from "./results";
 
