@@ -1,6 +1,7 @@
 import { qbError } from "./codes";
 import { IdSource, RandomSource, seededRandom } from "./ids";
 import { RoleCatalog } from "./roleCatalog";
+import { DEFAULT_MODEL_RULES, ModelRules } from "./rules";
 import { Seed, SeedInput, SeedSchema } from "./seed";
 import { BatchOutcome, GroupMemberEntry, Membership, Role, User, UserGroup, Workspace, WorkspaceRoleOfUser } from "./types";
 import { CreateUserGroupInput, UserGroups } from "./userGroups";
@@ -12,6 +13,7 @@ export { MAX_ORG_ROLES } from "./roleCatalog";
 export { MAX_USER_GROUP_DEPTH, ROOT_USER_GROUP_ID, type CreateUserGroupInput } from "./userGroups";
 export { COPILOT_MODULES, displayAccountName, type AddUserInput, type UpdateUserInput } from "./users";
 export type { CreateWorkspaceInput } from "./workspaces";
+export { DEFAULT_MODEL_RULES, type ModelRules } from "./rules";
 
 export interface OrganizationOptions {
   /** Source of randomness for new ids; wins over `randomSeed`. */
@@ -20,6 +22,8 @@ export interface OrganizationOptions {
   randomSeed?: number;
   /** Clock in ms since the epoch (JoinedDate, CreateTime...). */
   now?: () => number;
+  /** Readings of the pages other than the default (the quirks that are rules). */
+  rules?: Partial<ModelRules>;
 }
 
 /**
@@ -33,6 +37,8 @@ export class Organization {
   readonly organizationId: string;
   private readonly limits: NonNullable<NonNullable<Seed["organization"]>["limits"]>;
   private readonly lockDeveloperType: boolean;
+  private readonly deleteRequiresLeavingWorkspaces: boolean;
+  private readonly userGroupsSynchronized: boolean;
   /** Set when ids come from the built-in PRNG: then toSeed() records where the sequence stands. */
   private readonly randomSeed?: number;
   private randomDraws = 0;
@@ -63,14 +69,16 @@ export class Organization {
     this.organizationId = s.organization?.organizationId ?? ids.uuid();
     this.limits = s.organization?.limits ?? {};
     this.lockDeveloperType = s.organization?.lockDeveloperType ?? false;
+    this.deleteRequiresLeavingWorkspaces = s.organization?.deleteRequiresLeavingWorkspaces ?? false;
+    this.userGroupsSynchronized = s.organization?.userGroupsSynchronized ?? false;
+    const rules: ModelRules = { ...DEFAULT_MODEL_RULES, ...options.rules };
 
     this.roles = new RoleCatalog(s);
-    this.users = new Users(this.roles, ids, now, { limits: this.limits, lockDeveloperType: this.lockDeveloperType }, (userId) =>
-      this.members.membershipsOf(userId),
-    );
+    const userRules = { limits: this.limits, lockDeveloperType: this.lockDeveloperType, legacyAccountName: rules.legacyAccountName };
+    this.users = new Users(this.roles, ids, now, userRules, (userId) => this.members.membershipsOf(userId));
     this.workspaces = new Workspaces(this.users, ids, now, this.limits.workspaces);
-    this.members = new WorkspaceMembers(this.users, this.workspaces, this.roles);
-    this.groups = new UserGroups(this.users, ids, now);
+    this.members = new WorkspaceMembers(this.users, this.workspaces, this.roles, rules.batchErrorsWholeRequest);
+    this.groups = new UserGroups(this.users, ids, now, { synchronized: this.userGroupsSynchronized, organizationId: this.organizationId });
     this.users.load(s, t);
     this.workspaces.load(s, t);
     this.members.load(s);
@@ -89,6 +97,8 @@ export class Organization {
         ownerUserId: this.users.ownerUserId,
         ...(Object.keys(this.limits).length > 0 ? { limits: { ...this.limits } } : {}),
         ...(this.lockDeveloperType ? { lockDeveloperType: true } : {}),
+        ...(this.deleteRequiresLeavingWorkspaces ? { deleteRequiresLeavingWorkspaces: true } : {}),
+        ...(this.userGroupsSynchronized ? { userGroupsSynchronized: true } : {}),
         ...(this.randomSeed !== undefined ? { randomSeed: this.randomSeed, randomDraws: this.randomDraws } : {}),
       },
       users: this.users.toSeed(),
@@ -138,6 +148,9 @@ export class Organization {
     const user = this.users.get(userId);
     if (userId === this.users.ownerUserId) throw qbError("CannotRemove.OrganizationOwner");
     if (this.workspaces.ownedBy(userId)) throw qbError("CanNot.Remove.WorkspaceOwner");
+    if (this.deleteRequiresLeavingWorkspaces && this.members.membershipsOf(userId).length > 0) {
+      throw qbError("Member.ExistInWorkspace.Error");
+    }
     const depart = this.members.planDeparture(user, transferUserId);
     depart();
     this.groups.forget(userId);

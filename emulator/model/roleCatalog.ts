@@ -80,10 +80,13 @@ export class RoleCatalog {
     if (!this.workspace.has(roleId)) throw qbError("User.RoleType.Valid");
   }
 
-  /** The organization roles a user of `userType` would hold (AddUser / UpdateUser). */
-  checkOrgRoles(nickName: string, roleIds: readonly number[], userType: UserType): void {
+  /**
+   * The organization roles a user of `userType` would hold (AddUser / UpdateUser). `listed` is how many ids the
+   * request gave: the page's "at most 3" counts the list as sent, before duplicates are removed.
+   */
+  checkOrgRoles(nickName: string, roleIds: readonly number[], userType: UserType, listed = roleIds.length): void {
     if (roleIds.length === 0) throw qbError("User.OrganizationRole.NotExist", [nickName]);
-    if (roleIds.length > MAX_ORG_ROLES) throw qbError("RoleCount.ExceedsLimit.Error");
+    if (Math.max(listed, roleIds.length) > MAX_ORG_ROLES) throw qbError("RoleCount.ExceedsLimit.Error");
     for (const id of roleIds) if (!this.org.has(id)) throw qbError("BindRole.NotExist.Error", [id]);
     const custom = roleIds.map((id) => this.org.get(id)!).filter((r) => !r.isSystemRole);
     if (userType === USER_TYPE.viewer) {

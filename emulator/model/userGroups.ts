@@ -1,7 +1,6 @@
 import { qbError } from "./codes";
-import { QuickBIError } from "./errors";
 import { freshId, IdSource } from "./ids";
-import { checkIdList, unique } from "./idLists";
+import { checkIdList, groupListTooLong } from "./idLists";
 import { matchesKeyword } from "./paging";
 import type { Seed } from "./seed";
 import { GroupMemberEntry, UserGroup } from "./types";
@@ -10,7 +9,6 @@ import {
   assertDisplayName,
   assertMaxLength,
   blankToUndefined,
-  ID_LIST_MAX,
   USER_GROUP_DESCRIPTION_MAX,
   USER_GROUP_ID_MAX,
   USER_GROUP_NAME_MAX,
@@ -36,6 +34,8 @@ export class UserGroups {
     private readonly users: Users,
     private readonly ids: IdSource,
     private readonly now: () => number,
+    /** Seed `userGroupsSynchronized`: the tree comes from another directory. */
+    private readonly sync: { readonly synchronized: boolean; readonly organizationId: string },
   ) {}
 
   load(seed: Seed, loadedAt: number): void {
@@ -121,6 +121,7 @@ export class UserGroups {
     }
     const parentId = input.parentUserGroupId;
     if (parentId !== ROOT_USER_GROUP_ID && !this.groups.has(parentId)) throw qbError("UserGroup.Parent.NotFound");
+    if (parentId === ROOT_USER_GROUP_ID && this.sync.synchronized) throw qbError("RootUserGroup.Create.Error", [this.sync.organizationId]);
     if (this.path(parentId).length + 1 > MAX_USER_GROUP_DEPTH) throw qbError("UserGroup.Layer.Limited");
     this.assertSiblingNameFree(parentId, input.userGroupName, undefined);
     const t = this.now();
@@ -190,16 +191,20 @@ export class UserGroups {
   addMembers(userGroupId: string, userIds: readonly string[]): void {
     const ids = checkIdList("UserIdList", userIds);
     this.get(userGroupId);
+    this.assertNotSynchronized();
     for (const id of ids) if (!this.users.has(id)) throw qbError("Invalid.User");
     const set = this.members.get(userGroupId)!;
     for (const id of ids) set.add(id);
   }
 
-  /** AddUserGroupMembers: one user into many groups, all-or-nothing. */
+  /**
+   * AddUserGroupMembers: one user into many groups. All-or-nothing (the page does not say; the emulator's reading):
+   * an unknown user (`Invalid.User`, as AddUserGroupMember) or any unknown group (`Usergroup.Not.Exist`) fails the
+   * request and nobody is added; a group the user is already in is a no-op.
+   */
   addUserToGroups(userId: string, userGroupIds: readonly string[]): void {
-    const ids = unique(userGroupIds);
-    if (ids.length === 0) throw qbError("System.Param.Empty", ["UserGroupIds"]);
-    if (ids.length > ID_LIST_MAX) throw new QuickBIError("Invalid.Parameter", "The length of the parameter must not exceed 1000.");
+    const ids = checkIdList("UserGroupIds", userGroupIds, groupListTooLong);
+    this.assertNotSynchronized();
     if (!this.users.has(userId)) throw qbError("Invalid.User");
     for (const id of ids) this.get(id);
     for (const id of ids) this.members.get(id)!.add(userId);
@@ -212,9 +217,13 @@ export class UserGroups {
     this.members.get(userGroupId)!.delete(userId);
   }
 
-  /** DeleteUserGroupMembers: one user out of many groups, all-or-nothing. */
+  /**
+   * DeleteUserGroupMembers: one user out of many groups, all-or-nothing (the emulator's reading): an unknown group
+   * fails the request with its documented `Usergroup.NotBelongTo.CurrentOrganization`; a group the user is not in is a
+   * no-op. Over 1000 ids: AddUserGroupMembers' documented answer (this page lists no limit).
+   */
   removeUserFromGroups(userId: string, userGroupIds: readonly string[]): void {
-    const ids = checkIdList("UserGroupIds", userGroupIds);
+    const ids = checkIdList("UserGroupIds", userGroupIds, groupListTooLong);
     this.users.get(userId);
     for (const id of ids) if (!this.groups.has(id)) throw qbError("Usergroup.NotBelongTo.CurrentOrganization", [id]);
     for (const id of ids) this.members.get(id)!.delete(userId);
@@ -248,6 +257,10 @@ export class UserGroups {
   groupsOf(userId: string): UserGroup[] {
     this.users.get(userId);
     return [...this.members.entries()].filter(([, set]) => set.has(userId)).map(([id]) => this.groups.get(id)!);
+  }
+
+  private assertNotSynchronized(): void {
+    if (this.sync.synchronized) throw qbError("UserGroup.Already.Synchronized");
   }
 
   private assertSiblingNameFree(parentId: string, name: string, exceptId: string | undefined): void {

@@ -38,6 +38,8 @@ export interface UserRules {
   limits: Limits;
   /** `OrganizationDeveloper.CanNotChangeTo.AnalystOrViewer` (seed `lockDeveloperType`). */
   lockDeveloperType: boolean;
+  /** Quirk `legacy-accountname` (model/rules.ts): AccountName alone identifies a new user. */
+  legacyAccountName: boolean;
 }
 
 /**
@@ -154,7 +156,10 @@ export class Users {
   add(input: AddUserInput): User {
     const accountId = blankToUndefined(input.accountId);
     const accountName = blankToUndefined(input.accountName);
-    if (accountId === undefined && accountName === undefined) throw qbError("System.Param.Empty", ["AccountId"]);
+    // "Quick BI versions released after 2024-12-31 require AccountId" (AddUser page).
+    if (accountId === undefined && (accountName === undefined || !this.rules.legacyAccountName)) {
+      throw qbError("System.Param.Empty", ["AccountId"]);
+    }
     if (accountName !== undefined) assertMaxLength("AccountName", accountName, 50);
     assertDisplayName("NickName", input.nickName, NICKNAME_MAX);
     for (const m of input.copilotModules ?? []) {
@@ -165,15 +170,8 @@ export class Users {
       input.roleIds !== undefined
         ? unique(input.roleIds)
         : rolesFromFlags([], input.adminUser ?? false, input.authAdminUser ?? false);
-    this.roles.checkOrgRoles(input.nickName, roleIds, userType);
-    for (const u of this.users.values()) {
-      if (
-        (accountId !== undefined && u.accountId === accountId) ||
-        (accountName !== undefined && u.accountName !== undefined && sameAccount(u.accountName, accountName))
-      ) {
-        throw qbError("User.AlreadyIn.Organization");
-      }
-    }
+    this.roles.checkOrgRoles(input.nickName, roleIds, userType, input.roleIds?.length);
+    this.checkAccountFree(accountId, accountName);
     if ([...this.users.values()].some((u) => u.nickName === input.nickName)) throw qbError("NickName.AlreadyIn.Organization");
     this.checkSeats(userType, undefined, true);
     const user: User = {
@@ -207,13 +205,14 @@ export class Users {
         : patch.adminUser !== undefined || patch.authAdminUser !== undefined
           ? rolesFromFlags(user.roleIds, patch.adminUser, patch.authAdminUser)
           : [...user.roleIds];
+    const listed = patch.roleIds?.length ?? roleIds.length;
     const isDeleted = patch.isDeleted ?? user.isDeleted;
     const isOwner = userId === this.owner;
     if (isOwner && !roleIds.includes(ORG_ADMIN)) throw qbError("Fobbiden.Action");
     if (isOwner && isDeleted) throw qbError("CannotRemove.OrganizationOwner");
 
     if (userType !== user.userType) this.checkTypeChange(user, userType, roleIds);
-    this.roles.checkOrgRoles(nickName, roleIds, userType);
+    this.roles.checkOrgRoles(nickName, roleIds, userType, listed);
     const reactivated = user.isDeleted && !isDeleted;
     if ((userType !== user.userType || reactivated) && !isDeleted) this.checkSeats(userType, userId, reactivated);
 
@@ -226,6 +225,20 @@ export class Users {
   /** Only the record: DeleteUser's transfers and cascades are the organization's (they span entities). */
   remove(userId: string): void {
     this.users.delete(userId);
+  }
+
+  /**
+   * The account must be new to the organization: `User.AlreadyIn.Organization`, or `DirtyData.Duplicate.User` when
+   * the organization already holds it twice (only a seed can make that happen: AddUser refuses duplicates).
+   */
+  private checkAccountFree(accountId: string | undefined, accountName: string | undefined): void {
+    const all = [...this.users.values()];
+    const byId = accountId === undefined ? [] : all.filter((u) => u.accountId === accountId);
+    const byName =
+      accountName === undefined ? [] : all.filter((u) => u.accountName !== undefined && sameAccount(u.accountName, accountName));
+    if (byId.length > 1) throw qbError("DirtyData.Duplicate.User", [accountId!]);
+    if (byName.length > 1) throw qbError("DirtyData.Duplicate.User", [accountName!]);
+    if (byId.length + byName.length > 0) throw qbError("User.AlreadyIn.Organization");
   }
 
   private checkTypeChange(user: User, userType: UserType, roleIds: readonly number[]): void {

@@ -1,4 +1,4 @@
-import { runBatch } from "./batch";
+import { BatchRules, runBatch } from "./batch";
 import { FAILURE_DETAIL, qbError } from "./codes";
 import { QuickBIError } from "./errors";
 import { checkIdList, unique } from "./idLists";
@@ -10,8 +10,15 @@ import { BatchOutcome, Membership, Role, USER_TYPE, User, Workspace, WorkspaceRo
 import { displayAccountName, Users } from "./users";
 import { Workspaces } from "./workspaces";
 
-/** AddWorkspaceUsers lists these codes under HTTP 500 in its doc table. */
-const STATUS_500 = 500;
+/** AddWorkspaceUsers lists these codes under HTTP 500 in its doc table (the others under 400). */
+const ADD_WORKSPACE_USERS_500: ReadonlySet<string> = new Set([
+  "Workspace.Not.Exist",
+  "ApiUser.Not.Exists",
+  "Viewer.AddInTo.Workspace",
+  "User.AlreadyIn.Workspace",
+  "User.AlreadyIn.Role",
+]);
+const addWorkspaceUsersStatus = (code: string): number => (ADD_WORKSPACE_USERS_500.has(code) ? 500 : 400);
 
 /**
  * Who belongs to which workspace with which roles, and every membership rule: user types vs roles (§4.4), the owner
@@ -25,6 +32,8 @@ export class WorkspaceMembers {
     private readonly users: Users,
     private readonly workspaces: Workspaces,
     private readonly roles: RoleCatalog,
+    /** Quirk `batch-errors-whole-request` (model/rules.ts). */
+    private readonly batchErrorsWholeRequest: boolean,
   ) {}
 
   load(seed: Seed): void {
@@ -129,12 +138,17 @@ export class WorkspaceMembers {
     return out;
   }
 
-  /** AddUserToWorkspace (one user, one role; custom roles allowed). */
+  /**
+   * AddUserToWorkspace (one user, one role; custom roles allowed). A member who already holds that very role gets
+   * `User.AlreadyIn.Role`, any other member `User.AlreadyIn.Workspace` (both codes are on the page; which one fires
+   * when is the emulator's reading).
+   */
   add(workspaceId: string, userId: string, roleId: number): void {
-    this.workspaces.get(workspaceId);
+    this.workspaces.getGroupWorkspace(workspaceId);
     this.roles.requireWorkspaceRole(roleId);
     const user = this.users.get(userId);
-    if (this.of(workspaceId).has(userId)) throw qbError("User.AlreadyIn.Workspace");
+    const existing = this.of(workspaceId).get(userId);
+    if (existing) throw alreadyMember(existing, roleId, 400);
     this.roles.checkMemberRoles(user, user.userType, [roleId]);
     this.of(workspaceId).set(userId, { workspaceId, userId, roleIds: [roleId], works: 0 });
   }
@@ -145,20 +159,27 @@ export class WorkspaceMembers {
    */
   addMany(workspaceId: string, userIds: readonly string[], roleId: number): BatchOutcome {
     const ids = checkIdList("UserIds", userIds);
-    this.workspaces.get(workspaceId, STATUS_500);
+    this.workspaces.getGroupWorkspace(workspaceId, addWorkspaceUsersStatus("Workspace.Not.Exist"));
     if (workspaceRoleRank(roleId) === 0) throw qbError("User.RoleType.Valid");
     const ms = this.of(workspaceId);
-    return runBatch(ids, (userId) => {
-      const user = this.users.get(userId);
-      if (ms.has(userId)) return FAILURE_DETAIL.alreadyMember;
-      this.roles.checkMemberRoles(user, user.userType, [roleId]);
-      return () => ms.set(userId, { workspaceId, userId, roleIds: [roleId], works: 0 });
-    });
+    return runBatch(
+      ids,
+      (userId) => {
+        const user = this.users.get(userId);
+        const existing = ms.get(userId);
+        if (existing) {
+          return { detail: FAILURE_DETAIL.alreadyMember, asRequestError: () => alreadyMember(existing, roleId, 500) };
+        }
+        this.roles.checkMemberRoles(user, user.userType, [roleId]);
+        return () => ms.set(userId, { workspaceId, userId, roleIds: [roleId], works: 0 });
+      },
+      this.batchRules(addWorkspaceUsersStatus),
+    );
   }
 
   /** UpdateWorkspaceUserRole: overwrite the member's roles (preset and/or custom). */
   setRoles(workspaceId: string, userId: string, roleIds: readonly number[]): void {
-    this.workspaces.get(workspaceId);
+    this.workspaces.getGroupWorkspace(workspaceId);
     const roles = unique(roleIds);
     if (roles.length === 0) throw qbError("System.Param.Empty", ["RoleIds"]);
     for (const id of roles) this.roles.requireWorkspaceRole(id);
@@ -174,24 +195,29 @@ export class WorkspaceMembers {
   /** UpdateWorkspaceUsersRole: batch overwrite with one preset role; same outcome rules as AddWorkspaceUsers. */
   setRoleMany(workspaceId: string, userIds: readonly string[], roleId: number): BatchOutcome {
     const ids = checkIdList("UserIds", userIds);
-    const w = this.workspaces.get(workspaceId);
+    const w = this.workspaces.getGroupWorkspace(workspaceId);
     if (workspaceRoleRank(roleId) === 0) throw qbError("User.RoleType.Valid");
     const ms = this.of(workspaceId);
-    return runBatch(ids, (userId) => {
-      const user = this.users.get(userId);
-      const m = ms.get(userId);
-      if (!m) return FAILURE_DETAIL.notMember;
-      if (w.ownerUserId === userId && roleId !== WS_ADMIN) throw qbError("Remove.AdminRoleOf.WorkspaceOwner");
-      this.roles.checkMemberRoles(user, user.userType, [roleId]);
-      return () => {
-        m.roleIds = [roleId];
-      };
-    });
+    return runBatch(
+      ids,
+      (userId) => {
+        const user = this.users.get(userId);
+        const m = ms.get(userId);
+        if (!m) return { detail: FAILURE_DETAIL.notMember, asRequestError: () => qbError("User.NotIn.Workspace") };
+        if (w.ownerUserId === userId && roleId !== WS_ADMIN) throw qbError("Remove.AdminRoleOf.WorkspaceOwner");
+        this.roles.checkMemberRoles(user, user.userType, [roleId]);
+        return () => {
+          m.roleIds = [roleId];
+        };
+      },
+      // UpdateWorkspaceUsersRole's metadata lists every code under 400.
+      this.batchRules(() => 400),
+    );
   }
 
   /** DeleteUserFromWorkspace; the member's works go to the workspace owner. */
   remove(workspaceId: string, userId: string): void {
-    const w = this.workspaces.get(workspaceId);
+    const w = this.workspaces.getGroupWorkspace(workspaceId);
     const m = this.get(workspaceId, userId);
     if (w.ownerUserId === userId) throw qbError("CanNot.Remove.WorkspaceOwner");
     const ms = this.of(workspaceId);
@@ -243,7 +269,18 @@ export class WorkspaceMembers {
     };
   }
 
+  private batchRules(statusOf: (code: string) => number): BatchRules {
+    return { wholeRequest: this.batchErrorsWholeRequest, statusOf };
+  }
+
   private of(workspaceId: string): Map<string, Membership> {
     return this.members.get(workspaceId)!;
   }
+}
+
+/** The error for adding someone who is already a member: the same role again, or a member with another role. */
+function alreadyMember(existing: Membership, roleId: number, httpStatus: number): QuickBIError {
+  return existing.roleIds.includes(roleId)
+    ? qbError("User.AlreadyIn.Role", [], httpStatus)
+    : qbError("User.AlreadyIn.Workspace", [], httpStatus);
 }

@@ -40,6 +40,7 @@ export class Workspaces {
         modifiedTime: w.modifiedTime ?? w.createTime ?? loadedAt,
         allowShare: w.allowShare ?? true,
         allowPublish: w.allowPublish ?? true,
+        personal: w.personal ?? false,
       });
     }
   }
@@ -52,6 +53,7 @@ export class Workspaces {
       ownerUserId: w.ownerUserId,
       ...(w.allowShare ? {} : { allowShare: false }),
       ...(w.allowPublish ? {} : { allowPublish: false }),
+      ...(w.personal ? { personal: true } : {}),
       createTime: w.createTime,
       modifiedTime: w.modifiedTime,
     }));
@@ -61,6 +63,13 @@ export class Workspaces {
   get(workspaceId: string, httpStatus = 400): Workspace {
     const w = this.workspaces.get(workspaceId);
     if (!w) throw qbError("Workspace.Not.Exist", [], httpStatus);
+    return w;
+  }
+
+  /** A workspace membership writes may change: it exists and is a group workspace, not a personal one. */
+  getGroupWorkspace(workspaceId: string, httpStatus = 400): Workspace {
+    const w = this.get(workspaceId, httpStatus);
+    if (w.personal) throw qbError("Workspace.Type.Error");
     return w;
   }
 
@@ -107,6 +116,7 @@ export class Workspaces {
       modifiedTime: t,
       allowShare: input.allowShare ?? true,
       allowPublish: input.allowPublish ?? true,
+      personal: false,
     };
     this.workspaces.set(w.workspaceId, w);
     return w;
