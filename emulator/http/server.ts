@@ -9,6 +9,7 @@ import { FaultInjector, type FaultPlan, type FaultSettingsInput, type FaultState
 import { gatewayErrors } from "./gatewayErrors";
 import { handleIntrospection, isLoopback } from "./introspection";
 import { isFormBody, parseUrlEncoded, readBody } from "./requestParams";
+import { WireQuirks, type AnswerBody, type Quirk } from "./quirks";
 import type { ReceivedRequest } from "./signature";
 import { redactSecrets, writeStateAtomic } from "./stateStore";
 
@@ -42,6 +43,8 @@ export interface EmulatorServerOptions<O extends OrganizationModel> {
   timestampWindowMs?: number;
   /** Serve /__emulator/* to non-loopback clients too (e.g. emulator in a container). Default false. */
   allowRemoteIntrospection?: boolean;
+  /** Wire-shape quirks in force (the model's rules come with `model`); recorded in every call record. */
+  quirks?: readonly Quirk[];
   maxCallRecords?: number;
   maxBodyBytes?: number;
   onCall?: (record: CallRecord) => void;
@@ -80,6 +83,7 @@ export class EmulatorServer<O extends OrganizationModel> {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private readonly maxBodyBytes: number;
+  private readonly quirks: WireQuirks;
   private baseSeed: Seed;
   private org!: O;
   private keys = new Map<string, KeyRecord>();
@@ -89,6 +93,7 @@ export class EmulatorServer<O extends OrganizationModel> {
   constructor(private readonly options: EmulatorServerOptions<O>) {
     this.now = options.now ?? Date.now;
     this.maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+    this.quirks = new WireQuirks(options.quirks ?? []);
     this.baseSeed = options.seed;
     this.load(options.seed);
     this.auth = new Authenticator({
@@ -209,6 +214,7 @@ export class EmulatorServer<O extends OrganizationModel> {
       durationMs: 0,
       faults: [],
       mutated: false,
+      quirks: [...this.quirks.quirks],
     };
     const finish = (code: string, httpStatus: number): void => {
       record.code = code;
@@ -268,7 +274,7 @@ export class EmulatorServer<O extends OrganizationModel> {
       if (plan.slowMs > 0) await this.sleep(plan.slowMs);
       if (plan.resetAfter) throw new ConnectionCut();
       sendJson(res, status, body, requestId);
-      finish(status === 200 && body.Success === false ? "Success:false" : "OK", status);
+      finish(body.Success === false || body.Success === "false" ? "Success:false" : "OK", status);
     } catch (err) {
       if (err instanceof ConnectionCut) {
         res.socket?.destroy();
@@ -293,14 +299,20 @@ export class EmulatorServer<O extends OrganizationModel> {
     params: Record<string, string>,
     ctx: CallContext,
     requestId: string,
-  ): { status: number; body: { RequestId: string; Success: boolean; Result: unknown }; mutated: boolean } {
-    const value = handler(this.org, params, ctx);
+  ): { status: number; body: AnswerBody; mutated: boolean } {
+    let value: unknown;
+    try {
+      value = handler(this.org, params, ctx);
+    } catch (e) {
+      throw e instanceof QuickBIError ? this.quirks.actionError(e) : e;
+    }
     if (isActionOutcome(value)) {
-      return { status: 200, body: { RequestId: requestId, Success: false, Result: value.result }, mutated: false };
+      const body = { RequestId: requestId, Success: this.quirks.successOfFailedBatch(), Result: value.result };
+      return { status: 200, body: this.quirks.answer(action, body), mutated: false };
     }
     const mutating = !READ_ONLY_ACTION.test(action);
     if (mutating) this.persist();
-    return { status: 200, body: { RequestId: requestId, Success: true, Result: value }, mutated: mutating };
+    return { status: 200, body: this.quirks.answer(action, { RequestId: requestId, Success: true, Result: value }), mutated: mutating };
   }
 
   private sleep(ms: number): Promise<void> {

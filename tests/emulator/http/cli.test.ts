@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface, type Interface } from "node:readline";
+import { QUIRK_NAMES } from "../../../emulator";
 import { makeClient } from "../helpers";
 
 const CLI = resolve(__dirname, "../../../bin/emulator/cli.js");
@@ -102,6 +103,33 @@ describe("quickbi-emulator CLI", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("--quirks: an unknown name exits non-zero listing the known ones", async () => {
+    const cli = startCli(["--quirks", "string-booleans,whole-batch"]);
+    running.push(cli);
+    expect(await cli.exit).not.toBe(0);
+    expect(cli.stderr()).toContain(`unknown quirk "whole-batch"; known quirks: ${QUIRK_NAMES.join(", ")}`);
+  });
+
+  it("--quirks a,b: the answers follow them and the call log records them", async () => {
+    const cli = startCli(["--quirks", "string-booleans,errors-http-500", "--quiet"]);
+    running.push(cli);
+    const url = await cli.nextLine();
+    const body = await makeClient(url)("CheckOrganizationMember", { UserId: "ghost-user" });
+    expect(body).toMatchObject({ Success: "true", Result: "false" });
+    await expect(makeClient(url)("QueryUserInfoByUserId", { UserId: "ghost-user" })).rejects.toMatchObject({
+      code: "User.Not.In.Organization",
+      statusCode: 500,
+    });
+    const calls = (await (await fetch(`${url}/__emulator/calls`)).json()) as Array<{ quirks: string[] }>;
+    expect(calls.map((c) => c.quirks)).toEqual([
+      ["errors-http-500", "string-booleans"],
+      ["errors-http-500", "string-booleans"],
+    ]);
+    expect(cli.stderr()).toContain("quirks in force: string-booleans, errors-http-500");
+    cli.child.kill("SIGTERM");
+    expect(await cli.exit).toBe(0);
   });
 
   it("refuses bad flags with a message and a non-zero exit", async () => {
