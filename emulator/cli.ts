@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
+import { readJsonFile } from "./http/jsonFile";
 import { FaultSettingsSchema, QUIRK_NAMES, startEmulator, type CallRecord, type EmulatorOptions } from "./index";
 
 function integer(name: string, min: number) {
@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<void> {
   if (o.allowRemoteIntrospection) options.allowRemoteIntrospection = true;
   if (o.quirks !== undefined) options.quirks = o.quirks;
   if (o.faults !== undefined) {
-    options.faults = FaultSettingsSchema.parse(JSON.parse(readFileSync(o.faults, "utf8")) as unknown);
+    options.faults = readJsonFile(o.faults, FaultSettingsSchema, "--faults");
   }
   if (!o.quiet) options.onCall = (r) => process.stdout.write(formatCall(r) + "\n");
 

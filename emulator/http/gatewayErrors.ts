@@ -34,6 +34,13 @@ export const gatewayErrors = {
   malformedRequest: (detail: string) => new QuickBIError("InvalidParameter", `The request is malformed: ${detail}`, 400),
   bodyTooLarge: (limit: number) =>
     new QuickBIError("RequestEntityTooLarge", `The request body exceeds ${limit} bytes.`, 413),
+  /** Not a gateway answer we have seen documented: the emulator's own guard, shaped like a transient failure. */
+  bodiesInFlight: () =>
+    new QuickBIError(
+      "ServiceUnavailable",
+      "The request has failed due to a temporary failure of the server. (emulator: too many request bytes in flight)",
+      503,
+    ),
   throttlingUser: () => new QuickBIError("Throttling.User", "Request was denied due to user flow control.", 400),
   serviceUnavailable: () =>
     new QuickBIError("ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503),

@@ -3,11 +3,12 @@ import type { AddressInfo, Socket } from "node:net";
 import { QuickBIError } from "../model/errors";
 import { SeedSchema, type Seed, type SeedInput } from "../model/seed";
 import { Authenticator, RPC_PROTOCOL_PARAMS, type Authenticated, type KeyRecord } from "./authenticate";
+import { BodyBudget } from "./bodyBudget";
 import { CallLog, redactParams, type CallRecord } from "./callLog";
 import { errorBody, newRequestId, sendJson } from "./envelope";
 import { FaultInjector, type FaultPlan, type FaultSettingsInput, type FaultState } from "./faults";
 import { gatewayErrors } from "./gatewayErrors";
-import { handleIntrospection, isLoopback } from "./introspection";
+import { handleIntrospection, introspectionRefusal } from "./introspection";
 import { isFormBody, parseUrlEncoded, readBody } from "./requestParams";
 import { WireQuirks, type AnswerBody, type Quirk } from "./quirks";
 import type { ReceivedRequest } from "./signature";
@@ -47,6 +48,8 @@ export interface EmulatorServerOptions<O extends OrganizationModel> {
   quirks?: readonly Quirk[];
   maxCallRecords?: number;
   maxBodyBytes?: number;
+  /** Bytes of request bodies held at once across all requests (default 32 MiB); beyond it: 503. */
+  maxBodyBytesInFlight?: number;
   onCall?: (record: CallRecord) => void;
   now?: () => number;
 }
@@ -83,6 +86,7 @@ export class EmulatorServer<O extends OrganizationModel> {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private readonly maxBodyBytes: number;
+  private readonly bodies: BodyBudget;
   private readonly quirks: WireQuirks;
   private baseSeed: Seed;
   private org!: O;
@@ -93,6 +97,7 @@ export class EmulatorServer<O extends OrganizationModel> {
   constructor(private readonly options: EmulatorServerOptions<O>) {
     this.now = options.now ?? Date.now;
     this.maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+    this.bodies = new BodyBudget(options.maxBodyBytesInFlight ?? 32 * 1024 * 1024);
     this.quirks = new WireQuirks(options.quirks ?? []);
     this.baseSeed = options.seed;
     this.load(options.seed);
@@ -163,22 +168,29 @@ export class EmulatorServer<O extends OrganizationModel> {
     return this.faultInjector.state();
   }
 
-  /** Back to the seed, or to `seed` (which then becomes the seed of later resets). Persists when --state is set. */
+  /**
+   * Back to the seed, or to `seed` (which then becomes the seed of later resets). With --state the new state is
+   * written first: when that fails, the reset throws and nothing changed.
+   */
   reset(seed?: SeedInput): void {
     const next = seed === undefined ? this.baseSeed : SeedSchema.parse(seed);
-    // load() builds the model before touching anything, so a seed the model refuses leaves everything as it was.
-    this.load(next);
+    // The model is built before anything is touched, so a seed the model refuses leaves everything as it was.
+    const org = this.options.model.fromSeed(next);
+    this.save({ ...org.toSeed(), accessKeys: next.accessKeys });
+    this.load(next, org);
     this.baseSeed = next;
-    this.persist();
   }
 
   /** Writes the state file now (startup writes it so the file exists from the first moment). */
   persist(): void {
-    if (this.options.statePath !== undefined) writeStateAtomic(this.options.statePath, this.fullState());
+    this.save(this.fullState());
   }
 
-  private load(seed: Seed): void {
-    const org = this.options.model.fromSeed(seed);
+  private save(state: Seed): void {
+    if (this.options.statePath !== undefined) writeStateAtomic(this.options.statePath, state);
+  }
+
+  private load(seed: Seed, org: O = this.options.model.fromSeed(seed)): void {
     this.org = org;
     this.keys = new Map(seed.accessKeys.map((k) => [k.accessKeyId, { ...k }]));
     this.ownerUserId = org.toSeed().organization?.ownerUserId ?? seed.organization?.ownerUserId;
@@ -186,18 +198,22 @@ export class EmulatorServer<O extends OrganizationModel> {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
+    const bodyBudget = this.bodies.open();
+    res.once("close", () => bodyBudget.release());
+    const body = () => readBody(req, this.maxBodyBytes, bodyBudget);
     if (url.pathname.startsWith("/__emulator/") || url.pathname === "/__emulator") {
-      if (!this.options.allowRemoteIntrospection && !isLoopback(req.socket.remoteAddress)) {
-        sendJson(res, 403, { error: "introspection is only served to loopback clients" });
+      const refused = introspectionRefusal(req, this.options.allowRemoteIntrospection ?? false);
+      if (refused) {
+        sendJson(res, refused.status, { error: refused.error });
         return;
       }
-      await handleIntrospection(this, req, res, url, this.maxBodyBytes);
+      await handleIntrospection(this, req, res, url, body);
       return;
     }
-    await this.handleApiCall(req, res, url);
+    await this.handleApiCall(req, res, url, body);
   }
 
-  private async handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  private async handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL, readRequestBody: () => Promise<Buffer>): Promise<void> {
     const started = this.now();
     const requestId = newRequestId();
     const hostId = req.headers.host ?? "quickbi-public.emulator.local";
@@ -229,7 +245,7 @@ export class EmulatorServer<O extends OrganizationModel> {
     };
 
     try {
-      const rawBody = await readBody(req, this.maxBodyBytes);
+      const rawBody = await readRequestBody();
       const received: ReceivedRequest = {
         method: (req.method ?? "GET").toUpperCase(),
         pathname: url.pathname,
@@ -289,9 +305,9 @@ export class EmulatorServer<O extends OrganizationModel> {
 
   /**
    * Runs one action. Atomicity is the model's contract (a method either applies completely or throws and changes
-   * nothing; a Success:false batch answer changed nothing), so the server does not snapshot: rebuilding the model
-   * from a snapshot would also rewind its seeded id generator and hand out ids twice. A successful write is
-   * persisted before the answer is sent, so an answered write survives a restart.
+   * nothing; a Success:false batch answer changed nothing). With --state a write runs on a copy of the model (which
+   * continues the same id sequence) and the copy replaces the model only once its state is on disk: a write that
+   * cannot be saved is refused and not applied, so a client and a restarted emulator never disagree.
    */
   private runAction(
     action: string,
@@ -300,9 +316,11 @@ export class EmulatorServer<O extends OrganizationModel> {
     ctx: CallContext,
     requestId: string,
   ): { status: number; body: AnswerBody; mutated: boolean } {
+    const mutating = !READ_ONLY_ACTION.test(action);
+    const target = mutating && this.options.statePath !== undefined ? this.options.model.fromSeed(this.fullState()) : this.org;
     let value: unknown;
     try {
-      value = handler(this.org, params, ctx);
+      value = handler(target, params, ctx);
     } catch (e) {
       throw e instanceof QuickBIError ? this.quirks.actionError(e) : e;
     }
@@ -310,8 +328,14 @@ export class EmulatorServer<O extends OrganizationModel> {
       const body = { RequestId: requestId, Success: this.quirks.successOfFailedBatch(), Result: value.result };
       return { status: 200, body: this.quirks.answer(action, body), mutated: false };
     }
-    const mutating = !READ_ONLY_ACTION.test(action);
-    if (mutating) this.persist();
+    if (mutating && target !== this.org) {
+      try {
+        this.save({ ...target.toSeed(), accessKeys: [...this.keys.values()].map((k) => ({ ...k })) });
+      } catch (e) {
+        throw stateNotSaved(this.options.statePath!, e);
+      }
+      this.org = target;
+    }
     return { status: 200, body: this.quirks.answer(action, { RequestId: requestId, Success: true, Result: value }), mutated: mutating };
   }
 
@@ -334,6 +358,12 @@ export class EmulatorServer<O extends OrganizationModel> {
     const e = err instanceof QuickBIError ? err : internalError(err);
     sendJson(res, e.httpStatus, errorBody(e, requestId, "quickbi-public.emulator.local"), requestId);
   }
+}
+
+function stateNotSaved(statePath: string, err: unknown): QuickBIError {
+  const base = gatewayErrors.internalError();
+  const why = (err as NodeJS.ErrnoException | undefined)?.code ?? "write failed";
+  return new QuickBIError(base.code, `${base.message} (emulator: the state file ${statePath} could not be written (${why}); the call was not applied)`, 500);
 }
 
 function internalError(err: unknown): QuickBIError {

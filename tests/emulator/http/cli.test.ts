@@ -132,6 +132,37 @@ describe("quickbi-emulator CLI", () => {
     expect(await cli.exit).toBe(0);
   });
 
+  it("--state naming a file that is not JSON: refused without echoing the file's text (issue 16)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qbi-cli-"));
+    try {
+      const notState = join(dir, "credentials");
+      writeFileSync(notState, "root:x:0:0:canary-secret-line\n");
+      const cli = startCli(["--state", notState]);
+      running.push(cli);
+      expect(await cli.exit).not.toBe(0);
+      expect(cli.stderr()).toContain(`state file ${notState}: not a JSON file`);
+      expect(cli.stderr()).not.toMatch(/root:|canary/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a bad --faults file: a message naming the field, not zod's raw JSON (issue 16)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qbi-cli-"));
+    try {
+      const faults = join(dir, "faults.json");
+      writeFileSync(faults, JSON.stringify({ rules: [{ errorRate: 3 }], latencyMs: -1 }));
+      const cli = startCli(["--faults", faults]);
+      running.push(cli);
+      expect(await cli.exit).not.toBe(0);
+      expect(cli.stderr().trim()).toBe(
+        `quickbi-emulator: --faults ${faults}: latencyMs: Number must be greater than or equal to 0; rules.0.errorRate: Number must be less than or equal to 1`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses bad flags with a message and a non-zero exit", async () => {
     const cli = startCli(["--error-rate", "3"]);
     running.push(cli);
