@@ -32,6 +32,8 @@ export const gatewayErrors = {
     new QuickBIError("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404),
   invalidVersion: () => new QuickBIError("InvalidVersion", "Specified parameter Version is not valid.", 400),
   malformedRequest: (detail: string) => new QuickBIError("InvalidParameter", `The request is malformed: ${detail}`, 400),
+  headersTooLarge: () =>
+    new QuickBIError("RequestHeaderFieldsTooLarge", "The request line and headers (the query string included) are too large.", 431),
   bodyTooLarge: (limit: number) =>
     new QuickBIError("RequestEntityTooLarge", `The request body exceeds ${limit} bytes.`, 413),
   /** Not a gateway answer we have seen documented: the emulator's own guard, shaped like a transient failure. */

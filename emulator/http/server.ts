@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { QuickBIError } from "../model/errors";
 import { SeedSchema, type Seed, type SeedInput } from "../model/seed";
@@ -112,6 +112,20 @@ export class EmulatorServer<O extends OrganizationModel> {
     // past node's default 16 KB header limit.
     this.http = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
       this.dispatch(req, res).catch((err: unknown) => this.fail(res, err));
+    });
+    // Requests node refuses before any handler runs (headers over maxHeaderSize, a malformed request line) get the
+    // gateway's JSON envelope too, so a client sees the status and a Code instead of a body it cannot parse.
+    this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable || !String(err.code ?? "").startsWith("HPE_")) {
+        socket.destroy();
+        return;
+      }
+      const e = err.code === "HPE_HEADER_OVERFLOW" ? gatewayErrors.headersTooLarge() : gatewayErrors.malformedRequest("the HTTP request could not be parsed");
+      const payload = JSON.stringify(errorBody(e, newRequestId(), "quickbi-public.emulator.local"));
+      socket.end(
+        `HTTP/1.1 ${e.httpStatus} ${STATUS_CODES[e.httpStatus] ?? ""}\r\ncontent-type: application/json;charset=utf-8\r\n` +
+          `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
+      );
     });
     this.http.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
