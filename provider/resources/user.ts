@@ -7,9 +7,15 @@ export type OrganizationRole = "orgAdmin" | "permissionAdmin" | "member" | numbe
 export type QuickBIUserType = "developer" | "visitor" | "analyst";
 
 export interface QuickBIUserArgs {
-  /** Alibaba Cloud account UID. At least one of accountId / accountName. Changing it replaces the user. */
-  readonly accountId?: pulumi.Input<string>;
-  /** Account name (RAM users as `master:sub`). Changing it replaces the user. */
+  /**
+   * Alibaba Cloud account UID (required: Quick BI versions released after 2024-12-31 require AccountId to add a
+   * user). Changing it replaces the user.
+   */
+  readonly accountId: pulumi.Input<string>;
+  /**
+   * Account name (RAM users as `master:sub`). Changing it replaces the user.
+   * @deprecated Quick BI deprecates AccountName in favour of AccountId (AddUser page); optional, sent alongside it.
+   */
   readonly accountName?: pulumi.Input<string>;
   /** Display name, unique in the organization, ≤50 characters. */
   readonly nickName: pulumi.Input<string>;
@@ -43,7 +49,7 @@ export class QuickBIUser extends pulumi.dynamic.Resource {
       provider,
       name,
       // Output-only keys are listed as undefined so the SDK creates their Output properties.
-      { userId: undefined, accountId: undefined, accountName: undefined, roleIds: undefined, transferWorksTo: undefined, ...args },
+      { userId: undefined, accountName: undefined, roleIds: undefined, transferWorksTo: undefined, ...args },
       opts,
       TYPE_MODULE,
       TYPE_NAMES.user,
