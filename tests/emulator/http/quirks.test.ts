@@ -215,3 +215,23 @@ describe("naming quirks", () => {
     expect(plain.calls().map((c) => c.quirks)).toEqual([[]]);
   });
 });
+
+describe("the CI quirk matrix", () => {
+  test("jest.config.js runs one project per quirk, each over the end-to-end suites that matter", () => {
+    // jest.config.js is CommonJS.
+    const config = require("../../../jest.config.js") as { projects: Array<{ displayName: string; testMatch?: string[]; globals?: Record<string, unknown> }> };
+    const quirkProjects = config.projects.filter((p) => p.displayName.startsWith("quirk:"));
+    expect(quirkProjects.map((p) => p.globals?.QUICKBI_EMULATOR_QUIRKS).sort()).toEqual([...QUIRK_NAMES].sort());
+    for (const p of quirkProjects) {
+      expect(p.displayName).toBe(`quirk:${String(p.globals?.QUICKBI_EMULATOR_QUIRKS)}`);
+      expect(p.testMatch).toEqual(
+        expect.arrayContaining([
+          "<rootDir>/tests/e2e/workspaceMembership.test.ts",
+          "<rootDir>/tests/e2e/groupMembership.test.ts",
+          "<rootDir>/tests/reliability/faultMatrix.test.ts",
+        ]),
+      );
+    }
+    expect(config.projects.find((p) => p.displayName === "default")?.globals).toBeUndefined();
+  });
+});
