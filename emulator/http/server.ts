@@ -1,11 +1,11 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { QuickBIError } from "../model/errors";
 import { SeedSchema, type Seed, type SeedInput } from "../model/seed";
 import { Authenticator, RPC_PROTOCOL_PARAMS, type Authenticated, type KeyRecord } from "./authenticate";
 import { BodyBudget } from "./bodyBudget";
 import { CallLog, redactParams, type CallRecord } from "./callLog";
-import { errorBody, newRequestId, sendJson } from "./envelope";
+import { errorBody, newRequestId, rawErrorResponse, sendJson } from "./envelope";
 import { FaultInjector, type FaultPlan, type FaultSettingsInput, type FaultState } from "./faults";
 import { gatewayErrors } from "./gatewayErrors";
 import { handleIntrospection, introspectionRefusal } from "./introspection";
@@ -121,11 +121,7 @@ export class EmulatorServer<O extends OrganizationModel> {
         return;
       }
       const e = err.code === "HPE_HEADER_OVERFLOW" ? gatewayErrors.headersTooLarge() : gatewayErrors.malformedRequest("the HTTP request could not be parsed");
-      const payload = JSON.stringify(errorBody(e, newRequestId(), "quickbi-public.emulator.local"));
-      socket.end(
-        `HTTP/1.1 ${e.httpStatus} ${STATUS_CODES[e.httpStatus] ?? ""}\r\ncontent-type: application/json;charset=utf-8\r\n` +
-          `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
-      );
+      socket.end(rawErrorResponse(e, newRequestId()));
     });
     this.http.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
