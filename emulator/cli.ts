@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { FaultSettingsSchema, startEmulator, type CallRecord, type EmulatorOptions } from "./index";
+import { readJsonFile } from "./http/jsonFile";
+import { FaultSettingsSchema, QUIRK_NAMES, startEmulator, type CallRecord, type EmulatorOptions } from "./index";
 
 function integer(name: string, min: number) {
   return (value: string): number => {
@@ -42,6 +42,7 @@ interface CliOptions {
   faults?: string;
   timestampWindowMs?: number;
   allowRemoteIntrospection?: boolean;
+  quirks?: string[];
   quiet?: boolean;
 }
 
@@ -74,6 +75,11 @@ async function main(argv: string[]): Promise<void> {
     .option("--faults <file>", "fault settings JSON (same body as POST /__emulator/faults)")
     .option("--timestamp-window-ms <n>", "accepted clock skew of signed requests", integer("--timestamp-window-ms", 0))
     .option("--allow-remote-introspection", "serve /__emulator/* to non-loopback clients")
+    .option(
+      "--quirks <a,b,...>",
+      `the other reading of ambiguous Quick BI pages, comma-separated: ${QUIRK_NAMES.join(", ")}`,
+      (value: string) => value.split(","),
+    )
     .option("--quiet", "do not log API calls")
     .parse(argv);
   const o = program.opts<CliOptions>();
@@ -90,14 +96,18 @@ async function main(argv: string[]): Promise<void> {
   if (o.randomSeed !== undefined) options.randomSeed = o.randomSeed;
   if (o.timestampWindowMs !== undefined) options.timestampWindowMs = o.timestampWindowMs;
   if (o.allowRemoteIntrospection) options.allowRemoteIntrospection = true;
+  if (o.quirks !== undefined) options.quirks = o.quirks;
   if (o.faults !== undefined) {
-    options.faults = FaultSettingsSchema.parse(JSON.parse(readFileSync(o.faults, "utf8")) as unknown);
+    options.faults = readJsonFile(o.faults, FaultSettingsSchema, "--faults");
   }
   if (!o.quiet) options.onCall = (r) => process.stdout.write(formatCall(r) + "\n");
 
   const emulator = await startEmulator(options);
   // Scripts read the first line to find the port; nothing may be printed before it.
   process.stdout.write(emulator.url + "\n");
+  if (options.quirks !== undefined && options.quirks.length > 0) {
+    process.stderr.write(`quickbi-emulator: quirks in force: ${options.quirks.join(", ")}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -4,6 +4,7 @@ import type { Seed, SeedInput } from "./model/seed";
 import { EmulatorServer, type ActionHandlerOf, type ModelBinding } from "./http/server";
 import type { CallRecord } from "./http/callLog";
 import type { FaultSettingsInput, FaultState } from "./http/faults";
+import { modelRulesOf, parseQuirks } from "./http/quirks";
 import { loadState, readSeedFile } from "./http/stateStore";
 import { defaultSeed, DEMO_ACCESS_KEY } from "./defaultSeed";
 
@@ -20,6 +21,7 @@ export {
   type FaultState,
 } from "./http/faults";
 export type { CallContext } from "./http/server";
+export { QUIRK_NAMES, UnknownQuirkError, type Quirk } from "./http/quirks";
 
 export type EmulatorActionHandler = ActionHandlerOf<Organization>;
 
@@ -53,6 +55,12 @@ export interface EmulatorOptions {
   allowRemoteIntrospection?: boolean;
   /** Called after every API call (the CLI logs one line per call). */
   onCall?: (record: CallRecord) => void;
+  /**
+   * The other reading of ambiguous pages, by name (emulator/README.md, "What the pages leave open"):
+   * `batch-errors-whole-request`, `batch-all-failed-success-true`, `failure-detail-literal-key`,
+   * `failure-detail-as-string`, `errors-http-500`, `string-booleans`, `legacy-accountname`. An unknown name throws.
+   */
+  quirks?: readonly string[];
   /** Replace or add action handlers (tests of the HTTP layer); merged over the built-in action table. */
   actions?: Record<string, EmulatorActionHandler>;
 }
@@ -78,10 +86,14 @@ export interface RunningEmulator {
 
 /** Starts a Quick BI emulator (for tests and demos only: the demo key is public, nothing is encrypted). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const quirks = parseQuirks(options.quirks ?? []);
   const fallback: SeedInput =
     typeof options.seed === "string" ? readSeedFile(options.seed) : (options.seed ?? defaultSeed());
   const seed = loadState(options.statePath, fallback);
-  const orgOptions: OrganizationOptions = options.randomSeed !== undefined ? { randomSeed: options.randomSeed } : {};
+  const orgOptions: OrganizationOptions = {
+    rules: modelRulesOf(quirks),
+    ...(options.randomSeed !== undefined ? { randomSeed: options.randomSeed } : {}),
+  };
   const model: ModelBinding<Organization> = {
     fromSeed: (s: Seed) => Organization.fromSeed(s, orgOptions),
     actions: { ...defaultActions, ...(options.actions ?? {}) },
@@ -102,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     model,
     seed,
     faults,
+    quirks,
     ...definedOnly({
       statePath: options.statePath,
       randomSeed: options.randomSeed,

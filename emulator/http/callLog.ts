@@ -23,6 +23,8 @@ export const CallRecordSchema = z.object({
   faults: z.array(z.string()),
   /** True when the call changed (and persisted) the organization. */
   mutated: z.boolean(),
+  /** The quirks in force when the call was answered (`--quirks`); empty for the default readings. */
+  quirks: z.array(z.string()),
 });
 
 export type CallRecord = z.infer<typeof CallRecordSchema>;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ServerResponse } from "node:http";
+import { STATUS_CODES, type ServerResponse } from "node:http";
 import type { QuickBIError } from "../model/errors";
 
 export const PRODUCT = "quickbi-public";
@@ -47,4 +47,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, req
   if (requestId) headers["x-acs-request-id"] = requestId;
   res.writeHead(status, headers);
   res.end(payload);
+}
+
+/** A whole HTTP/1.1 error response as text, for a socket no ServerResponse exists for (requests node refused). */
+export function rawErrorResponse(err: QuickBIError, requestId: string): string {
+  const payload = JSON.stringify(errorBody(err, requestId, "quickbi-public.emulator.local"));
+  return (
+    `HTTP/1.1 ${err.httpStatus} ${STATUS_CODES[err.httpStatus] ?? ""}\r\ncontent-type: application/json;charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(payload)}\r\nx-acs-request-id: ${requestId}\r\nconnection: close\r\n\r\n${payload}`
+  );
 }

@@ -32,8 +32,17 @@ export const gatewayErrors = {
     new QuickBIError("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404),
   invalidVersion: () => new QuickBIError("InvalidVersion", "Specified parameter Version is not valid.", 400),
   malformedRequest: (detail: string) => new QuickBIError("InvalidParameter", `The request is malformed: ${detail}`, 400),
+  headersTooLarge: () =>
+    new QuickBIError("RequestHeaderFieldsTooLarge", "The request line and headers (the query string included) are too large.", 431),
   bodyTooLarge: (limit: number) =>
     new QuickBIError("RequestEntityTooLarge", `The request body exceeds ${limit} bytes.`, 413),
+  /** Not a gateway answer we have seen documented: the emulator's own guard, shaped like a transient failure. */
+  bodiesInFlight: () =>
+    new QuickBIError(
+      "ServiceUnavailable",
+      "The request has failed due to a temporary failure of the server. (emulator: too many request bytes in flight)",
+      503,
+    ),
   throttlingUser: () => new QuickBIError("Throttling.User", "Request was denied due to user flow control.", 400),
   serviceUnavailable: () =>
     new QuickBIError("ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503),

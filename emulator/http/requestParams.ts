@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { BodyReservation } from "./bodyBudget";
 import { gatewayErrors } from "./gatewayErrors";
 
 /**
@@ -27,8 +28,11 @@ export function isFormBody(req: IncomingMessage): boolean {
   return type === "application/x-www-form-urlencoded";
 }
 
-/** Reads the whole body as raw bytes (the V3 payload hash is over these exact bytes). */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads the whole body as raw bytes (the V3 payload hash is over these exact bytes). Over `limit`: 413. Over the
+ * shared budget of bodies in flight: 503, the client may try again once other requests are done.
+ */
+export function readBody(req: IncomingMessage, limit: number, budget: BodyReservation): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -39,6 +43,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) {
         failed = true;
         reject(gatewayErrors.bodyTooLarge(limit));
+        return;
+      }
+      if (!budget.take(chunk.length)) {
+        failed = true;
+        reject(gatewayErrors.bodiesInFlight());
         return;
       }
       chunks.push(chunk);

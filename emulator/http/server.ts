@@ -3,12 +3,14 @@ import type { AddressInfo, Socket } from "node:net";
 import { QuickBIError } from "../model/errors";
 import { SeedSchema, type Seed, type SeedInput } from "../model/seed";
 import { Authenticator, RPC_PROTOCOL_PARAMS, type Authenticated, type KeyRecord } from "./authenticate";
+import { BodyBudget } from "./bodyBudget";
 import { CallLog, redactParams, type CallRecord } from "./callLog";
-import { errorBody, newRequestId, sendJson } from "./envelope";
+import { errorBody, newRequestId, rawErrorResponse, sendJson } from "./envelope";
 import { FaultInjector, type FaultPlan, type FaultSettingsInput, type FaultState } from "./faults";
 import { gatewayErrors } from "./gatewayErrors";
-import { handleIntrospection, isLoopback } from "./introspection";
+import { handleIntrospection, introspectionRefusal } from "./introspection";
 import { isFormBody, parseUrlEncoded, readBody } from "./requestParams";
+import { WireQuirks, type AnswerBody, type Quirk } from "./quirks";
 import type { ReceivedRequest } from "./signature";
 import { redactSecrets, writeStateAtomic } from "./stateStore";
 
@@ -42,8 +44,12 @@ export interface EmulatorServerOptions<O extends OrganizationModel> {
   timestampWindowMs?: number;
   /** Serve /__emulator/* to non-loopback clients too (e.g. emulator in a container). Default false. */
   allowRemoteIntrospection?: boolean;
+  /** Wire-shape quirks in force (the model's rules come with `model`); recorded in every call record. */
+  quirks?: readonly Quirk[];
   maxCallRecords?: number;
   maxBodyBytes?: number;
+  /** Bytes of request bodies held at once across all requests (default 32 MiB); beyond it: 503. */
+  maxBodyBytesInFlight?: number;
   onCall?: (record: CallRecord) => void;
   now?: () => number;
 }
@@ -80,6 +86,8 @@ export class EmulatorServer<O extends OrganizationModel> {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private readonly maxBodyBytes: number;
+  private readonly bodies: BodyBudget;
+  private readonly quirks: WireQuirks;
   private baseSeed: Seed;
   private org!: O;
   private keys = new Map<string, KeyRecord>();
@@ -89,6 +97,8 @@ export class EmulatorServer<O extends OrganizationModel> {
   constructor(private readonly options: EmulatorServerOptions<O>) {
     this.now = options.now ?? Date.now;
     this.maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+    this.bodies = new BodyBudget(options.maxBodyBytesInFlight ?? 32 * 1024 * 1024);
+    this.quirks = new WireQuirks(options.quirks ?? []);
     this.baseSeed = options.seed;
     this.load(options.seed);
     this.auth = new Authenticator({
@@ -102,6 +112,16 @@ export class EmulatorServer<O extends OrganizationModel> {
     // past node's default 16 KB header limit.
     this.http = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
       this.dispatch(req, res).catch((err: unknown) => this.fail(res, err));
+    });
+    // Requests node refuses before any handler runs (headers over maxHeaderSize, a malformed request line) get the
+    // gateway's JSON envelope too, so a client sees the status and a Code instead of a body it cannot parse.
+    this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable || !String(err.code ?? "").startsWith("HPE_")) {
+        socket.destroy();
+        return;
+      }
+      const e = err.code === "HPE_HEADER_OVERFLOW" ? gatewayErrors.headersTooLarge() : gatewayErrors.malformedRequest("the HTTP request could not be parsed");
+      socket.end(rawErrorResponse(e, newRequestId()));
     });
     this.http.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
@@ -158,22 +178,29 @@ export class EmulatorServer<O extends OrganizationModel> {
     return this.faultInjector.state();
   }
 
-  /** Back to the seed, or to `seed` (which then becomes the seed of later resets). Persists when --state is set. */
+  /**
+   * Back to the seed, or to `seed` (which then becomes the seed of later resets). With --state the new state is
+   * written first: when that fails, the reset throws and nothing changed.
+   */
   reset(seed?: SeedInput): void {
     const next = seed === undefined ? this.baseSeed : SeedSchema.parse(seed);
-    // load() builds the model before touching anything, so a seed the model refuses leaves everything as it was.
-    this.load(next);
+    // The model is built before anything is touched, so a seed the model refuses leaves everything as it was.
+    const org = this.options.model.fromSeed(next);
+    this.save({ ...org.toSeed(), accessKeys: next.accessKeys });
+    this.load(next, org);
     this.baseSeed = next;
-    this.persist();
   }
 
   /** Writes the state file now (startup writes it so the file exists from the first moment). */
   persist(): void {
-    if (this.options.statePath !== undefined) writeStateAtomic(this.options.statePath, this.fullState());
+    this.save(this.fullState());
   }
 
-  private load(seed: Seed): void {
-    const org = this.options.model.fromSeed(seed);
+  private save(state: Seed): void {
+    if (this.options.statePath !== undefined) writeStateAtomic(this.options.statePath, state);
+  }
+
+  private load(seed: Seed, org: O = this.options.model.fromSeed(seed)): void {
     this.org = org;
     this.keys = new Map(seed.accessKeys.map((k) => [k.accessKeyId, { ...k }]));
     this.ownerUserId = org.toSeed().organization?.ownerUserId ?? seed.organization?.ownerUserId;
@@ -181,18 +208,22 @@ export class EmulatorServer<O extends OrganizationModel> {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
+    const bodyBudget = this.bodies.open();
+    res.once("close", () => bodyBudget.release());
+    const body = () => readBody(req, this.maxBodyBytes, bodyBudget);
     if (url.pathname.startsWith("/__emulator/") || url.pathname === "/__emulator") {
-      if (!this.options.allowRemoteIntrospection && !isLoopback(req.socket.remoteAddress)) {
-        sendJson(res, 403, { error: "introspection is only served to loopback clients" });
+      const refused = introspectionRefusal(req, this.options.allowRemoteIntrospection ?? false);
+      if (refused) {
+        sendJson(res, refused.status, { error: refused.error });
         return;
       }
-      await handleIntrospection(this, req, res, url, this.maxBodyBytes);
+      await handleIntrospection(this, req, res, url, body);
       return;
     }
-    await this.handleApiCall(req, res, url);
+    await this.handleApiCall(req, res, url, body);
   }
 
-  private async handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  private async handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL, readRequestBody: () => Promise<Buffer>): Promise<void> {
     const started = this.now();
     const requestId = newRequestId();
     const hostId = req.headers.host ?? "quickbi-public.emulator.local";
@@ -209,6 +240,7 @@ export class EmulatorServer<O extends OrganizationModel> {
       durationMs: 0,
       faults: [],
       mutated: false,
+      quirks: [...this.quirks.quirks],
     };
     const finish = (code: string, httpStatus: number): void => {
       record.code = code;
@@ -223,7 +255,7 @@ export class EmulatorServer<O extends OrganizationModel> {
     };
 
     try {
-      const rawBody = await readBody(req, this.maxBodyBytes);
+      const rawBody = await readRequestBody();
       const received: ReceivedRequest = {
         method: (req.method ?? "GET").toUpperCase(),
         pathname: url.pathname,
@@ -268,7 +300,7 @@ export class EmulatorServer<O extends OrganizationModel> {
       if (plan.slowMs > 0) await this.sleep(plan.slowMs);
       if (plan.resetAfter) throw new ConnectionCut();
       sendJson(res, status, body, requestId);
-      finish(status === 200 && body.Success === false ? "Success:false" : "OK", status);
+      finish(body.Success === false || body.Success === "false" ? "Success:false" : "OK", status);
     } catch (err) {
       if (err instanceof ConnectionCut) {
         res.socket?.destroy();
@@ -283,9 +315,9 @@ export class EmulatorServer<O extends OrganizationModel> {
 
   /**
    * Runs one action. Atomicity is the model's contract (a method either applies completely or throws and changes
-   * nothing; a Success:false batch answer changed nothing), so the server does not snapshot: rebuilding the model
-   * from a snapshot would also rewind its seeded id generator and hand out ids twice. A successful write is
-   * persisted before the answer is sent, so an answered write survives a restart.
+   * nothing; a Success:false batch answer changed nothing). With --state a write runs on a copy of the model (which
+   * continues the same id sequence) and the copy replaces the model only once its state is on disk: a write that
+   * cannot be saved is refused and not applied, so a client and a restarted emulator never disagree.
    */
   private runAction(
     action: string,
@@ -293,14 +325,28 @@ export class EmulatorServer<O extends OrganizationModel> {
     params: Record<string, string>,
     ctx: CallContext,
     requestId: string,
-  ): { status: number; body: { RequestId: string; Success: boolean; Result: unknown }; mutated: boolean } {
-    const value = handler(this.org, params, ctx);
-    if (isActionOutcome(value)) {
-      return { status: 200, body: { RequestId: requestId, Success: false, Result: value.result }, mutated: false };
-    }
+  ): { status: number; body: AnswerBody; mutated: boolean } {
     const mutating = !READ_ONLY_ACTION.test(action);
-    if (mutating) this.persist();
-    return { status: 200, body: { RequestId: requestId, Success: true, Result: value }, mutated: mutating };
+    const target = mutating && this.options.statePath !== undefined ? this.options.model.fromSeed(this.fullState()) : this.org;
+    let value: unknown;
+    try {
+      value = handler(target, params, ctx);
+    } catch (e) {
+      throw e instanceof QuickBIError ? this.quirks.actionError(e) : e;
+    }
+    if (isActionOutcome(value)) {
+      const body = { RequestId: requestId, Success: this.quirks.successOfFailedBatch(), Result: value.result };
+      return { status: 200, body: this.quirks.answer(action, body), mutated: false };
+    }
+    if (mutating && target !== this.org) {
+      try {
+        this.save({ ...target.toSeed(), accessKeys: [...this.keys.values()].map((k) => ({ ...k })) });
+      } catch (e) {
+        throw stateNotSaved(this.options.statePath!, e);
+      }
+      this.org = target;
+    }
+    return { status: 200, body: this.quirks.answer(action, { RequestId: requestId, Success: true, Result: value }), mutated: mutating };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -322,6 +368,12 @@ export class EmulatorServer<O extends OrganizationModel> {
     const e = err instanceof QuickBIError ? err : internalError(err);
     sendJson(res, e.httpStatus, errorBody(e, requestId, "quickbi-public.emulator.local"), requestId);
   }
+}
+
+function stateNotSaved(statePath: string, err: unknown): QuickBIError {
+  const base = gatewayErrors.internalError();
+  const why = (err as NodeJS.ErrnoException | undefined)?.code ?? "write failed";
+  return new QuickBIError(base.code, `${base.message} (emulator: the state file ${statePath} could not be written (${why}); the call was not applied)`, 500);
 }
 
 function internalError(err: unknown): QuickBIError {

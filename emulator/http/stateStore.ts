@@ -1,15 +1,16 @@
-import { existsSync, readFileSync, renameSync, writeFileSync, unlinkSync } from "node:fs";
+import { existsSync, renameSync, writeFileSync, unlinkSync } from "node:fs";
 import { SeedSchema, type Seed, type SeedInput } from "../model/seed";
+import { readJsonFile } from "./jsonFile";
 
 export const REDACTED = "REDACTED";
 
-export function readSeedFile(path: string): Seed {
-  return SeedSchema.parse(JSON.parse(readFileSync(path, "utf8")) as unknown);
+export function readSeedFile(path: string, what = "seed file"): Seed {
+  return readJsonFile(path, SeedSchema, what);
 }
 
 /** Reads `path` when it exists (a previous run's state), else returns the parsed `fallback`. */
 export function loadState(path: string | undefined, fallback: SeedInput): Seed {
-  if (path !== undefined && existsSync(path)) return readSeedFile(path);
+  if (path !== undefined && existsSync(path)) return readSeedFile(path, "state file");
   return SeedSchema.parse(fallback);
 }
 

@@ -15,6 +15,7 @@ export const ERROR_MESSAGES = {
   "ChangeTo.Viewer.Error":
     "The organization user type cannot be changed because the user already belongs to a workspace.",
   "CreateWorkspace.Exceeds.Limits": "The number of create workspace exceeds the maximum number limit:%s.",
+  "DirtyData.Duplicate.User": "Dirty data,duplicate user: %s.",
   "Duplicate.UserGroup.Id": "Duplicated usergroupId %s.",
   "Duplicate.UserGroupName.Error":
     "There is already a user group with the same name %s, please rename it before saving。",
@@ -27,6 +28,7 @@ export const ERROR_MESSAGES = {
   "Invalid.User": "The user does not exist and cannot be added to a user group.",
   "Invalid.User.Admin": "You are not an administrator of this organization.",
   "Invalid.Workspace": "The workspace is not owned by the organization.",
+  "Member.ExistInWorkspace.Error": "You cannot remove a user who is a member of a group workspace.",
   "NickName.AlreadyIn.Organization": "The alias already exists.",
   "OrgAdminOrPermissionAdmin.CannotChangeTo.Viewer": "Organization admin or permission admin can not change to viewer.",
   "Organization.Analysts.ReachedTheUpperLimit": "The analysts of the organization have reached the upper limit:%s.",
@@ -37,10 +39,13 @@ export const ERROR_MESSAGES = {
   "Parameter.Length.Exceed": "Parameter length exceeds maximum limit: [%s].",
   "Remove.AdminRoleOf.WorkspaceOwner": "The owner of the group workspace must be assigned the administrator role.",
   "RoleCount.ExceedsLimit.Error": "The user role cannot exceed three.",
+  "RootUserGroup.Create.Error":
+    "organization %s has synchronized with other organizational structures, so user groups cannot be created under the root user group.",
   "System.Param.Empty": "You must specify the %s parameter.",
   "Transfer.TargetUser.NotExist":
     "The new owner does not exist. Please ensure that the target user has logged on to the system.",
   "User.AlreadyIn.Organization": "This user is already a member of the current organization.",
+  "User.AlreadyIn.Role": "The user is already assigned this role.",
   "User.AlreadyIn.Workspace": "This user already exists.",
   "User.Not.In.Organization": "The specified user is not in the organizational unit.",
   "User.NotIn.Workspace": "The user is not a member of the group workspace.",
@@ -49,6 +54,8 @@ export const ERROR_MESSAGES = {
   "User.Role.NotExist": "User role not exist: %s.",
   "User.RoleType.Valid": "The role ID is invalid.",
   "UserAnalyst.NotSupport.ThisRole": "This role has permissions that analysts cannot grant.",
+  "UserGroup.Already.Synchronized":
+    "Organization has synchronized with other organizational structures, so you are not allowed to add users under group.",
   "UserGroup.Layer.Limited": "The user group cannot have more than ten layers.",
   "UserGroup.Parent.NotFound": "The parent user group does not exist.",
   "UserGroup.Remove.RootNode": "The root user group cannot be deleted.",
@@ -59,6 +66,7 @@ export const ERROR_MESSAGES = {
   "Viewer.CannotHave.CustomRole": "Organization viewer cannot have custom roles.",
   "Works.Transfer.Error": "You are not authorized to transfer this item.",
   "Workspace.Not.Exist": "The group workspace does not exist.",
+  "Workspace.Type.Error": "The type of group workspace is invalid.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -39,3 +39,13 @@ export class IdSource {
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   }
 }
+
+/** A new id from `make` that `taken` does not know. */
+export function freshId(make: () => string, taken: (id: string) => boolean): string {
+  // Bounded: a collision among 2^122 ids is practically impossible; the loop only guards a degenerate random().
+  for (let i = 0; i < 100; i++) {
+    const id = make();
+    if (!taken(id)) return id;
+  }
+  throw new Error("random source keeps producing the same id");
+}

@@ -92,3 +92,13 @@ export function organizationAuthKeys(roleId: number): string[] {
   if (roleId === ORG_PERMISSION_ADMIN) return ["admin_authorize3rd", "subscription", "offline_download"];
   return ["subscription", "offline_download"];
 }
+
+/** Preset roles first, most privileged first; then custom roles in the order given. */
+export function orderRoles(roleIds: readonly number[]): number[] {
+  return [...roleIds].sort((a, b) => workspaceRoleRank(b) - workspaceRoleRank(a));
+}
+
+/** Rank of the most privileged preset role held (0: custom roles only). */
+export function presetRank(roleIds: readonly number[]): number {
+  return Math.max(0, ...roleIds.map(workspaceRoleRank));
+}

@@ -32,6 +32,8 @@ export const WorkspaceSeed = z.object({
   workspaceName: z.string().min(1),
   workspaceDescription: z.string().optional(),
   ownerUserId: z.string().min(1),
+  /** Extension: a personal workspace, not a group workspace: membership writes answer `Workspace.Type.Error`. */
+  personal: z.boolean().optional(),
   /** Extension: workspace switches reported by QueryOrganizationWorkspaceList (default true). */
   allowShare: z.boolean().optional(),
   allowPublish: z.boolean().optional(),
@@ -96,6 +98,12 @@ export const SeedSchema = z.object({
       /** Extension: enforce `OrganizationDeveloper.CanNotChangeTo.AnalystOrViewer` (off by default: its real trigger is
        *  unknown and Terraform's acceptance test changes Developer -> Analyst). */
       lockDeveloperType: z.boolean().optional(),
+      /** Extension: DeleteUser refuses a user who is still a member of a workspace (`Member.ExistInWorkspace.Error`).
+       *  Off by default: the page's TransferUserId text describes deleting members, the real trigger is unknown. */
+      deleteRequiresLeavingWorkspaces: z.boolean().optional(),
+      /** Extension: the user groups are synchronized from another directory: no groups under the root
+       *  (`RootUserGroup.Create.Error`) and no users added to groups (`UserGroup.Already.Synchronized`). */
+      userGroupsSynchronized: z.boolean().optional(),
       /** Extension: seed of the id generator, so new UserIds / workspace / group ids are reproducible, and how many
        *  draws were already taken from it (kept in saved state so a reload continues the same sequence). */
       randomSeed: z.number().int().optional(),

@@ -31,6 +31,8 @@ export interface Workspace {
   modifiedTime: number;
   allowShare: boolean;
   allowPublish: boolean;
+  /** A personal workspace: only its owner, no membership writes (`Workspace.Type.Error`). */
+  personal: boolean;
 }
 
 export interface Membership {

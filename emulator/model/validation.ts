@@ -23,3 +23,8 @@ export function assertDisplayName(param: string, value: string, max: number): vo
 export function assertMaxLength(param: string, value: string, max: number): void {
   if ([...value].length > max) throw qbError("Invalid.Parameter.Error", [param]);
 }
+
+/** Optional string parameters: an empty value is an absent one. */
+export function blankToUndefined(s: string | undefined): string | undefined {
+  return s === undefined || s === "" ? undefined : s;
+}

@@ -3,7 +3,7 @@
  * pulumi-quickbi; the team comes from stack config:
  *
  *   pulumi config set quickbiWorkspaceId 5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01
- *   pulumi config set --path 'quickbiTeam[0]' '{"account":"corp@aliyun.com:nora","nickName":"Nora","type":"analyst","role":"viewer"}'
+ *   pulumi config set --path 'quickbiTeam[0]' '{"account":"corp@aliyun.com:nora","accountId":"2000000000000001","nickName":"Nora","type":"analyst","role":"viewer"}'
  *   (or copy examples/from-config/Pulumi.dev.yaml.example into the stack file)
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -8,8 +8,10 @@ import { z } from "zod";
 
 export const TeamMemberSchema = z
   .object({
-    /** Account name (RAM users as `master:sub`). */
+    /** Account name (RAM users as `master:sub`): names the member's resources; deprecated by Quick BI as an identifier. */
     account: z.string().min(1),
+    /** The Alibaba Cloud UID: Quick BI versions released after 2024-12-31 require it to add a user. */
+    accountId: z.string().min(1),
     nickName: z.string().min(1).max(50),
     type: z.enum(["developer", "analyst", "visitor"]),
     /** Workspace role; omit for a user with no workspace access (visitors cannot join workspaces). */
@@ -44,7 +46,7 @@ export class QuickBITeam extends pulumi.ComponentResource {
       // Two accounts that map to one name would collide on the URN; say which.
       if (names.has(n)) throw new pulumi.RunError(`team ${name}: two members map to the resource name "${n}"`);
       names.add(n);
-      return { member: m, user: new QuickBIUser(`${name}-${n}`, { accountName: m.account, nickName: m.nickName, userType: m.type }, { parent: this }) };
+      return { member: m, user: new QuickBIUser(`${name}-${n}`, { accountId: m.accountId, accountName: m.account, nickName: m.nickName, userType: m.type }, { parent: this }) };
     });
     // One membership per role: a role change for one person moves them between two lists (two in-place updates).
     const roles = [...new Set(args.members.flatMap((m) => (m.role ? [m.role] : [])))].sort();

@@ -3,11 +3,11 @@
  * preview with the key that is wrong instead of an API error halfway through an update.
  *
  * Project keys (namespace = the project name in Pulumi.yaml, `quickbi-access`):
- *   users      map  key → {accountName | accountId, nickName, userType, roleIds?}  users this stack creates
+ *   users      map  key → {accountId, accountName?, nickName, userType, roleIds?}  users this stack creates
  *   teams      map  name → {workspace | workspaceId, role, members: [user]}       one WorkspaceMembership each
  *   grants     map  name → {workspace | workspaceId, role, user}                  single-user memberships
  *   groups     map  name → {group | userGroupId, members: [user]}                 one GroupMembership each
- *   breakGlass secret object {accountName, nickName}                              optional emergency admin
+ *   breakGlass secret object {accountId, accountName, nickName}                   optional emergency admin
  * Workspaces and groups are named as Quick BI shows them (looked up with getWorkspace / getUserGroup) or given by id.
  * A `user` is a key of `users` (a user this stack manages), the account name or UID of an existing Quick BI user
  * (looked up with getUser), or a Quick BI user id (32 hex digits).
@@ -21,8 +21,10 @@ export const WorkspaceRoleSchema = z.union([z.enum(["admin", "developer", "analy
 
 export const UserSchema = z
   .object({
+    /** The Alibaba Cloud UID: Quick BI versions released after 2024-12-31 require it to add a user. */
+    accountId: z.string({ required_error: "set accountId (the Alibaba Cloud UID; Quick BI requires it to add a user)" }).min(1),
+    /** Deprecated by Quick BI; optional (RAM users as master:sub). */
     accountName: z.string().min(1).optional(),
-    accountId: z.string().min(1).optional(),
     nickName: z.string().min(1).max(50),
     userType: z.enum(["developer", "analyst", "visitor"]),
     roleIds: z
@@ -30,10 +32,7 @@ export const UserSchema = z
       .max(3)
       .optional(),
   })
-  .strict()
-  .refine((u) => u.accountName !== undefined || u.accountId !== undefined, {
-    message: "set accountName (RAM users as master:sub) or accountId (the Alibaba Cloud UID)",
-  });
+  .strict();
 
 /** A workspace by name (as Quick BI shows it) or by id: exactly one of the two. */
 const workspaceRef = {
@@ -58,7 +57,9 @@ export const GroupSchema = z
   .strict()
   .refine((g) => (g.group === undefined) !== (g.userGroupId === undefined), { message: "set group (its name) or userGroupId, not both", path: ["group"] });
 
-export const BreakGlassSchema = z.object({ accountName: z.string().min(1), nickName: z.string().min(1).max(50) }).strict();
+export const BreakGlassSchema = z
+  .object({ accountId: z.string().min(1), accountName: z.string().min(1), nickName: z.string().min(1).max(50) })
+  .strict();
 
 export const StackConfigSchema = z.object({
   users: z.record(UserSchema).default({}),
@@ -103,7 +104,7 @@ export function readBreakGlass(cfg: pulumi.Config = new pulumi.Config()): pulumi
   return secret.apply((value) => {
     const parsed = BreakGlassSchema.safeParse(value);
     // The message names the key only: the value is secret.
-    if (!parsed.success) throw new pulumi.RunError(`invalid stack config: ${cfg.name}:breakGlass: expected {accountName, nickName}`);
+    if (!parsed.success) throw new pulumi.RunError(`invalid stack config: ${cfg.name}:breakGlass: expected {accountId, accountName, nickName}`);
     return parsed.data;
   });
 }

@@ -43,8 +43,8 @@ async function quickbiAccess() {
   const users: Record<string, QuickBIUser> = {};
   for (const [key, u] of Object.entries(config.users)) {
     users[key] = new QuickBIUser(key, {
-      accountName: u.accountName,
       accountId: u.accountId,
+      accountName: u.accountName,
       nickName: u.nickName,
       userType: u.userType,
       roleIds: u.roleIds,
@@ -95,6 +95,7 @@ async function quickbiAccess() {
   const breakGlassUser =
     breakGlass &&
     new QuickBIUser("break-glass", {
+      accountId: breakGlass.accountId,
       accountName: breakGlass.accountName,
       nickName: breakGlass.nickName,
       userType: "developer",

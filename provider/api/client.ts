@@ -276,7 +276,9 @@ export class QuickBIClient implements QuickBICaller {
     const body = response.body;
     const rec = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : undefined;
     const requestId = typeof rec?.RequestId === "string" ? rec.RequestId : "";
-    if (!rec || typeof rec.Success !== "boolean") {
+    // Older doc samples show `"Success":"true"`: the string forms count as the booleans they spell.
+    const success = rec?.Success === true || rec?.Success === "true" ? true : rec?.Success === false || rec?.Success === "false" ? false : undefined;
+    if (!rec || success === undefined) {
       throw new QuickBIApiError({
         action,
         code: TransportCodes.MalformedResponse,
@@ -290,7 +292,7 @@ export class QuickBIClient implements QuickBICaller {
     const message = typeof rec.Message === "string" && rec.Message ? scrubSecrets(rec.Message, this.#secrets) : undefined;
     return {
       requestId,
-      success: rec.Success === true,
+      success,
       result: rec.Result,
       ...(code ? { code } : {}),
       ...(message ? { message } : {}),

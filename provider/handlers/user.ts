@@ -30,13 +30,6 @@ const PRESET_ORG_ROLES: ReadonlySet<number> = new Set(Object.values(ORG_ROLE_NAM
 export function userCrossChecks(fc: FieldCheck<typeof userShape>): CheckFailure[] {
   const out: CheckFailure[] = [];
   const v = fc.values;
-  const accountKnown = !fc.unknown.has("accountId") && !fc.unknown.has("accountName");
-  if (accountKnown && !fc.present.has("accountId") && !fc.present.has("accountName")) {
-    out.push({
-      property: "accountId",
-      reason: "set accountId (the Alibaba Cloud account UID) or accountName (the account name; RAM users as master:sub); Quick BI needs one to bind the user",
-    });
-  }
   if (v.userType === "visitor" && v.roleIds !== undefined) {
     v.roleIds.forEach((id, i) => {
       if (PRIVILEGED_ORG_ROLES.has(id)) {

@@ -77,6 +77,8 @@ export const userTypeField = z
 
 export const nickNameField = z
   .string({ required_error: "set nickName (the display name, unique in the organization)", invalid_type_error: "must be a string" })
+  // Trimmed like accountName: Quick BI keeps what it is sent, and " Ana" would differ from "Ana" on every diff.
+  .transform((s) => s.trim())
   .superRefine((s, ctx) => {
     if (s.trim() === "") {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must not be empty" });
@@ -102,12 +104,20 @@ export const accountNameField = z
     else if ([...s].length > 50) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be at most 50 characters" });
   });
 
+/** The AddUser page's warning, quoted where a missing accountId is refused. */
+export const ACCOUNT_ID_RULE = "Quick BI versions released after 2024-12-31 require AccountId to add a user (AddUser)";
+
+export const accountIdField = z
+  .string({
+    required_error: `set accountId (the Alibaba Cloud account UID): ${ACCOUNT_ID_RULE}; accountName alone is deprecated`,
+    invalid_type_error: "must be a string (the Alibaba Cloud account UID)",
+  })
+  .transform((s) => s.trim())
+  .refine((s) => s !== "" && !/\s/.test(s), { message: `must be a non-empty account UID without spaces (${ACCOUNT_ID_RULE})` });
+
 export const userShape = {
-  accountId: z
-    .string({ invalid_type_error: "must be a string (the Alibaba Cloud account UID)" })
-    .transform((s) => s.trim())
-    .refine((s) => s !== "" && !/\s/.test(s), { message: "must be a non-empty account UID without spaces" })
-    .optional(),
+  accountId: accountIdField,
+  /** Deprecated by Quick BI (AddUser page): optional, sent alongside accountId when given. */
   accountName: accountNameField.optional(),
   nickName: nickNameField,
   userType: userTypeField,

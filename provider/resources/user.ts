@@ -6,9 +6,15 @@ export type OrganizationRole = "orgAdmin" | "permissionAdmin" | "member" | numbe
 export type QuickBIUserType = "developer" | "visitor" | "analyst";
 
 export interface QuickBIUserArgs {
-  /** Alibaba Cloud account UID. At least one of accountId / accountName. Changing it replaces the user. */
-  readonly accountId?: pulumi.Input<string>;
-  /** Account name (RAM users as `master:sub`). Changing it replaces the user. */
+  /**
+   * Alibaba Cloud account UID (required: Quick BI versions released after 2024-12-31 require AccountId to add a
+   * user). Changing it replaces the user.
+   */
+  readonly accountId: pulumi.Input<string>;
+  /**
+   * Account name (RAM users as `master:sub`). Changing it replaces the user.
+   * @deprecated Quick BI deprecates AccountName in favour of AccountId (AddUser page); optional, sent alongside it.
+   */
   readonly accountName?: pulumi.Input<string>;
   /** Display name, unique in the organization, ≤50 characters. */
   readonly nickName: pulumi.Input<string>;
@@ -35,6 +41,6 @@ export class QuickBIUser extends QuickBIResource {
   declare readonly transferWorksTo: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: QuickBIUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super("user", name, args, ["userId", "accountId", "accountName", "roleIds", "transferWorksTo"], opts);
+    super("user", name, args, ["userId", "accountName", "roleIds", "transferWorksTo"], opts);
   }
 }

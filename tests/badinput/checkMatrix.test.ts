@@ -26,7 +26,7 @@ type Kind = "QuickBIUser" | "WorkspaceMembership" | "GroupMembership" | "Workspa
 
 /** Valid inputs per resource; each row changes one thing. */
 const VALID: Record<Kind, PropertyMap> = {
-  QuickBIUser: { accountName: "demo-corp@aliyun.com:bad.input", nickName: "Bad Input", userType: "analyst", roleIds: ["member"] },
+  QuickBIUser: { accountId: "2000000000000031", accountName: "demo-corp@aliyun.com:bad.input", nickName: "Bad Input", userType: "analyst", roleIds: ["member"] },
   WorkspaceMembership: { workspaceId: WS, userIds: [PAVEL, DANA], role: "viewer" },
   GroupMembership: { userGroupId: GROUP, userIds: [PAVEL, DANA] },
   WorkspaceMembers: { workspaceId: SANDBOX, members: { [PAVEL]: "viewer", [DANA]: "developer" } },
@@ -56,7 +56,7 @@ const ROWS: Row[] = [
   { kind: "QuickBIUser", what: "accountName of the wrong type", set: { accountName: ["a"] }, property: "accountName", reason: ['["a"]', "must be a string", "master:sub"] },
   { kind: "QuickBIUser", what: "empty accountName", set: { accountName: "  " }, property: "accountName", reason: ['"  "', "must not be empty"] },
   { kind: "QuickBIUser", what: "over-long accountName", set: { accountName: long }, property: "accountName", reason: [long.slice(0, 40), "at most 50"] },
-  { kind: "QuickBIUser", what: "neither accountId nor accountName (cross rule)", set: { accountName: DELETE }, property: "accountId", reason: ["set accountId", "or accountName"] },
+  { kind: "QuickBIUser", what: "missing accountId (accountName alone)", set: { accountId: DELETE }, property: "accountId", reason: ["set accountId", "versions released after 2024-12-31 require AccountId", "accountName alone is deprecated"] },
   { kind: "QuickBIUser", what: "missing nickName", set: { nickName: DELETE }, property: "nickName", reason: ["required", "set nickName"] },
   { kind: "QuickBIUser", what: "nickName of the wrong type", set: { nickName: 42 }, property: "nickName", reason: ["42", "must be a string"] },
   { kind: "QuickBIUser", what: "blank nickName", set: { nickName: "   " }, property: "nickName", reason: ['"   "', "must not be empty"] },
@@ -239,7 +239,7 @@ test("several problems are reported at once, each under its own property", async
 describe("unknown values during preview are accepted (validated in the up)", () => {
   const UNKNOWN_ROWS: [Kind, Record<string, unknown>][] = [
     ["QuickBIUser", { accountName: UNKNOWN }],
-    ["QuickBIUser", { accountName: DELETE, accountId: UNKNOWN }],
+    ["QuickBIUser", { accountId: UNKNOWN }],
     ["QuickBIUser", { nickName: UNKNOWN }],
     ["QuickBIUser", { userType: UNKNOWN }],
     ["QuickBIUser", { roleIds: UNKNOWN }],

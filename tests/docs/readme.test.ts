@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { QUIRK_NAMES } from "../../emulator";
 
 const REPO = path.resolve(__dirname, "../..");
 const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
@@ -60,4 +61,19 @@ test("every relative file link points at a file of the repository", () => {
 test("CI runs the README's test command", () => {
   const ci = fs.readFileSync(path.join(REPO, ".ci/run"), "utf8");
   expect(ci).toMatch(/npm test\b/);
+});
+
+test("the emulator's own page: its internal links land on its headings and its file links exist", () => {
+  const page = fs.readFileSync(path.join(REPO, "emulator/README.md"), "utf8");
+  const have = anchors(page);
+  const all = links(page);
+  expect(all.filter((l) => l.startsWith("#")).map((l) => l.slice(1)).filter((a) => !have.has(a))).toEqual([]);
+  const files = all.filter((l) => !l.startsWith("#") && !/^[a-z]+:/.test(l));
+  expect(files.map((l) => l.split("#")[0]).filter((f) => !fs.existsSync(path.join(REPO, "emulator", f)))).toEqual([]);
+  // Links into the main README land on its headings.
+  const intoReadme = files.filter((l) => l.startsWith("../README.md#")).map((l) => l.split("#")[1]);
+  expect(intoReadme.filter((a) => !anchors(readme).has(a))).toEqual([]);
+  // The table the issue asks for, and every quirk named in it.
+  expect(page).toContain("## What the pages leave open");
+  for (const q of QUIRK_NAMES) expect(page).toContain(`\`${q}\``);
 });

@@ -195,7 +195,7 @@ test("inputs unknown during preview: the entry says the change is known only at 
   const { QuickBIUser } = await import("pulumi-quickbi");
   const e = new Engine({ projectDir: h.workspace.dir, statePath: path.join(dir, "unknown.json"), config: h.config, secretKeys: ["quickbi:accessKeySecret"], host: h.host });
   const preview = await e.preview(() => {
-    const nora = new QuickBIUser("nora", { accountName: "demo-corp@aliyun.com:nora.new", nickName: "Nora New", userType: "analyst" });
+    const nora = new QuickBIUser("nora", { accountId: "2000000000000001", accountName: "demo-corp@aliyun.com:nora.new", nickName: "Nora New", userType: "analyst" });
     new GroupMembership("nora-biz", { userGroupId: SEED.business, userIds: [nora.userId, SEED.pavel] });
   });
   expect(preview.errors).toEqual([]);

@@ -1,6 +1,7 @@
 /** GroupMembership end to end: a real program's registration, the real provider host, the emulator. */
 import { GroupMembership } from "pulumi-quickbi";
 import { InitFailedError, ProviderError } from "../../engine/host";
+import { quirksUnderTest } from "../quirkMatrix/quirks";
 import { deleteUserGroupMember } from "../../provider/api/operations";
 import { SEED, Tracked, callsSince, groupMembersOf, lastSeq, plain, quickbiState, register, startHarness, stopHarness, type Harness } from "./harness";
 
@@ -105,4 +106,9 @@ test("an unknown group: a plain error with Usergroup.Not.Exist and its RequestId
   const refused = (await callsSince(h.emu, seq)).find((c) => c.action === "AddUserGroupMember");
   expect(refused?.code).toBe("Usergroup.Not.Exist");
   expect((err as Error).message).toContain(`RequestId ${refused!.requestId}`);
+});
+
+test("the emulator answered every call under this jest project's quirks (the quirk matrix, jest.config.js)", () => {
+  const seen = new Set(h.emu.calls().map((c) => c.quirks.join(",")));
+  expect([...seen]).toEqual([quirksUnderTest().join(",")]);
 });

@@ -11,6 +11,7 @@ import { runProgram, type ProgramFn, type Registration } from "../../engine/prog
 import { createWorkspace, type Workspace } from "../../engine/workspace";
 import { createClient, type QuickBIClient } from "../../provider/api/client";
 import { defaultSeed, DEMO_ACCESS_KEY, startEmulator, type RunningEmulator, type Seed, type SeedInput } from "pulumi-quickbi/emulator";
+import { quirksUnderTest } from "../quirkMatrix/quirks";
 
 const REPO = path.resolve(__dirname, "../..");
 
@@ -45,7 +46,7 @@ export async function startHarness(seed: SeedInput = defaultSeed(), extraConfig:
   if (!fs.existsSync(runtime)) {
     throw new Error("bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)");
   }
-  const emu = await startEmulator({ seed });
+  const emu = await startEmulator({ seed, quirks: quirksUnderTest() });
   const workspace = await createWorkspace({ repoRoot: REPO });
   const config = {
     "quickbi:endpoint": emu.url,

@@ -30,7 +30,7 @@ async function okActions(since: number): Promise<(string | null)[]> {
 }
 
 test("create, refresh, drift, in-place updates, state-only transferWorksTo, replace, delete with transfer, delete-when-gone", async () => {
-  const args = { accountName: `${MASTER}:nina.new`, nickName: "Nina New", userType: "analyst" as const, roleIds: ["member" as const] };
+  const args = { accountId: "2100000000000001", accountName: `${MASTER}:nina.new`, nickName: "Nina New", userType: "analyst" as const, roleIds: ["member" as const] };
   const r1 = await reg(args);
   expect(r1.type).toBe("pulumi-nodejs:dynamic/quickbi:QuickBIUser");
   const t = new Tracked(h.host, r1);
@@ -38,11 +38,12 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
   let seq = await lastSeq(h.emu);
   await t.create();
   const addUser = (await callsSince(h.emu, seq)).find((c) => c.action === "AddUser");
-  expect(addUser?.params).toMatchObject({ AccountName: `${MASTER}:nina.new`, NickName: "Nina New", UserType: "3", RoleIds: "111111113" });
+  expect(addUser?.params).toMatchObject({ AccountId: "2100000000000001", AccountName: `${MASTER}:nina.new`, NickName: "Nina New", UserType: "3", RoleIds: "111111113" });
   expect(addUser?.params).not.toHaveProperty("AdminUser");
   expect(t.id).toMatch(/^[0-9a-f]{32}$/);
   expect(plain(t.outputs)).toEqual({
     userId: t.id,
+    accountId: "2100000000000001",
     accountName: `${MASTER}:nina.new`,
     nickName: "Nina New",
     userType: "analyst",
@@ -109,7 +110,7 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
 
 test("adopt: an existing account is refused without adopt (naming it), and taken over and converged with it", async () => {
   // dana exists in the seed as account demo-corp@aliyun.com:dana.dev, nickname "Dana Developer"
-  const args = { accountName: `${MASTER}:dana.dev`, nickName: "Dana D", userType: "developer" as const, roleIds: ["permissionAdmin" as const] };
+  const args = { accountId: "1000000000000003", accountName: `${MASTER}:dana.dev`, nickName: "Dana D", userType: "developer" as const, roleIds: ["permissionAdmin" as const] };
   const t = new Tracked(h.host, await reg(args));
   const seq = await lastSeq(h.emu);
   const err = await t.create().catch((e: unknown) => e);
@@ -129,7 +130,7 @@ test("adopt: an existing account is refused without adopt (naming it), and taken
 
 test("API errors reach the gRPC error with the Quick BI code and RequestId", async () => {
   // nicknames are unique in the organization
-  const t = new Tracked(h.host, await reg({ accountName: `${MASTER}:copycat`, nickName: "Dana Developer", userType: "developer" }));
+  const t = new Tracked(h.host, await reg({ accountId: "2100000000000002", accountName: `${MASTER}:copycat`, nickName: "Dana Developer", userType: "developer" }));
   const seq = await lastSeq(h.emu);
   const err = await t.create().catch((e: unknown) => e);
   const refused = (await callsSince(h.emu, seq)).find((c) => c.action === "AddUser");
@@ -142,7 +143,7 @@ test("API errors reach the gRPC error with the Quick BI code and RequestId", asy
 });
 
 test("check failures come back through the host, every one of them", async () => {
-  const r = await reg({ nickName: "bad!", userType: "boss" as never, roleIds: ["orgAdmin", "orgAdmin", "member", 5] });
+  const r = await reg({ nickName: "bad!", userType: "boss" as never, roleIds: ["orgAdmin", "orgAdmin", "member", 5] } as never);
   const checked = await h.host.check(r.urn, {}, r.inputs);
   expect(checked.failures.map((f) => f.property).sort()).toEqual(["accountId", "nickName", "roleIds", "roleIds[1]", "userType"].sort());
 });

@@ -24,6 +24,7 @@ afterAll(async () => {
 function program(role: "viewer" | "analyst") {
   return () => {
     const nora = new pulumi.QuickBIUser("nora", {
+      accountId: "2000000000000001",
       accountName: "demo-corp@aliyun.com:nora.new",
       nickName: "Nora New",
       userType: "analyst",

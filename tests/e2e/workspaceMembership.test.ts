@@ -4,6 +4,7 @@
 import { WorkspaceMembership } from "pulumi-quickbi";
 import { deleteUserFromWorkspace, updateWorkspaceUserRole } from "../../provider/api/operations";
 import { InitFailedError, ProviderError } from "../../engine/host";
+import { quirksUnderTest } from "../quirkMatrix/quirks";
 import { DEMO_ACCESS_KEY, defaultSeed } from "pulumi-quickbi/emulator";
 import {
   SEED,
@@ -280,4 +281,9 @@ test("no credential or config value appears in __provider, outputs or the host's
     expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeyId);
     expect(text).not.toContain(String(h.emu.port));
   }
+});
+
+test("the emulator answered every call under this jest project's quirks (the quirk matrix, jest.config.js)", () => {
+  const seen = new Set(h.emu.calls().map((c) => c.quirks.join(",")));
+  expect([...seen]).toEqual([quirksUnderTest().join(",")]);
 });

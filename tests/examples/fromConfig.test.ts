@@ -7,10 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 const PROJECT = "my-existing-stack";
 const WORKSPACE = "5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01";
 const TEAM = [
-  { account: "demo-corp@aliyun.com:nora.new", nickName: "Nora New", type: "analyst", role: "viewer" },
-  { account: "demo-corp@aliyun.com:omar.ops", nickName: "Omar Ops", type: "developer", role: "developer" },
-  { account: "demo-corp@aliyun.com:dev.two", nickName: "Dev Two", type: "developer", role: "developer" },
-  { account: "demo-corp@aliyun.com:vic.visitor", nickName: "Vic Visitor", type: "visitor" },
+  { account: "demo-corp@aliyun.com:nora.new", accountId: "2000000000000001", nickName: "Nora New", type: "analyst", role: "viewer" },
+  { account: "demo-corp@aliyun.com:omar.ops", accountId: "2000000000000002", nickName: "Omar Ops", type: "developer", role: "developer" },
+  { account: "demo-corp@aliyun.com:dev.two", accountId: "2000000000000006", nickName: "Dev Two", type: "developer", role: "developer" },
+  { account: "demo-corp@aliyun.com:vic.visitor", accountId: "2000000000000005", nickName: "Vic Visitor", type: "visitor" },
 ];
 
 interface Recorded {
@@ -66,7 +66,7 @@ test("one user per list entry and one membership per role, parented to the team 
   expect(recorded.find((r) => !r.custom)).toMatchObject({ type: "examples:quickbi:Team", name: "analytics" });
   const devs = recorded.find((r) => r.name === "analytics-developers")?.inputs;
   expect(devs).toMatchObject({ workspaceId: WORKSPACE, role: "developer", userIds: ["uid-analytics-omar-ops", "uid-analytics-dev-two"] });
-  expect(recorded.find((r) => r.name === "analytics-vic-visitor")?.inputs).toMatchObject({ userType: "visitor", nickName: "Vic Visitor" });
+  expect(recorded.find((r) => r.name === "analytics-vic-visitor")?.inputs).toMatchObject({ accountId: "2000000000000005", userType: "visitor", nickName: "Vic Visitor" });
   expect(await value(mod.quickbiUserIds)).toMatchObject({ "demo-corp@aliyun.com:nora.new": "uid-analytics-nora-new" });
   expect(await value(mod.quickbiMemberships)).toEqual({ developer: ["uid-analytics-omar-ops", "uid-analytics-dev-two"], viewer: ["uid-analytics-nora-new"] });
 });

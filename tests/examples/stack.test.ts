@@ -118,7 +118,7 @@ describe("examples/stack under mocks", () => {
   });
 
   test("users get the configured account, nick name and seat type", () => {
-    expect(byName("nora").inputs).toMatchObject({ accountName: "demo-corp@aliyun.com:nora.new", nickName: "Nora New", userType: "analyst" });
+    expect(byName("nora").inputs).toMatchObject({ accountId: "2000000000000001", accountName: "demo-corp@aliyun.com:nora.new", nickName: "Nora New", userType: "analyst" });
     expect(byName("omar").inputs).toMatchObject({ userType: "developer" });
   });
 

@@ -152,7 +152,7 @@ describe("diff(x, x) is no change", () => {
     await fc.assert(
       fc.asyncProperty(userSpec, async (u) => {
         const life = new Life(world().user);
-        const args = { accountName: "prop@aliyun.com:x", ...u };
+        const args = { accountId: "2000000000000051", accountName: "prop@aliyun.com:x", ...u };
         await life.create(args);
         expect((await life.diff(args)).diff.changes).toBe(false);
         if (u.roleIds) expect((await life.diff({ ...args, roleIds: [...u.roleIds].reverse() })).diff.changes).toBe(false);
@@ -205,14 +205,14 @@ describe("diff then update converges", () => {
       fc.asyncProperty(userSpec, userSpec, async (x, y) => {
         const w = world();
         const life = new Life(w.user);
-        await life.create({ accountName: "prop@aliyun.com:x", ...x });
+        await life.create({ accountId: "2000000000000051", accountName: "prop@aliyun.com:x", ...x });
         const userId = life.id;
-        const yArgs = { accountName: "prop@aliyun.com:x", ...y };
+        const yArgs = { accountId: "2000000000000051", accountName: "prop@aliyun.com:x", ...y };
         expect(await life.up(yArgs)).not.toBe("replace");
         expect(life.id).toBe(userId);
         expect((await life.diff(yArgs)).diff.changes).toBe(false);
         const held = w.org.toSeed().users.find((u) => u.userId === userId)!;
-        expect(held.nickName).toBe(y.nickName);
+        expect(held.nickName).toBe(y.nickName.trim());
         expect(held.userType).toBe({ developer: 1, visitor: 2, analyst: 3 }[y.userType]);
         const wantRoles = y.roleIds ?? x.roleIds ?? ["member"];
         expect([...held.roleIds].sort()).toEqual(wantRoles.map((r) => ORG_ROLE_ID[r]).sort());

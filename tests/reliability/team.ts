@@ -16,6 +16,7 @@ type WsRole = keyof typeof WS_ROLE_ID;
 export interface UserSpec {
   /** Resource name suffix and the handle memberships use. */
   readonly key: string;
+  readonly accountId: string;
   readonly accountName: string;
   readonly nickName: string;
   readonly userType: UserTypeName;
@@ -60,6 +61,7 @@ const SEED_USER_IDS = new Set((defaultSeed().users ?? []).map((u) => u.userId));
 export function team(prefix: string, n: number, opts: { adopt?: boolean } = {}): TeamSpec {
   const users = Array.from({ length: n }, (_, i) => ({
     key: `${prefix}${i}`,
+    accountId: `uid-${prefix}-${i}`,
     accountName: `demo-corp@aliyun.com:${prefix}.${i}`,
     nickName: `${prefix} member ${i}`,
     userType: "analyst" as const,
@@ -82,6 +84,7 @@ export function programOf(spec: TeamSpec): ProgramFn {
     const ids = new Map<string, quickbi.QuickBIUser["userId"]>();
     for (const u of spec.users) {
       const user = new quickbi.QuickBIUser(`u-${u.key}`, {
+        accountId: u.accountId,
         accountName: u.accountName,
         nickName: u.nickName,
         userType: u.userType,

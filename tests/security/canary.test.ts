@@ -93,6 +93,7 @@ function program(opts: { workspaceId?: string; members?: string[] } = {}): Progr
   return () => {
     const cfg = new pulumi.Config("quickbi");
     const user = new quickbi.QuickBIUser("canary-user", {
+      accountId: "2000000000000077",
       accountName: "demo-corp@aliyun.com:canary",
       nickName: "Canary User",
       userType: "analyst",
@@ -133,7 +134,7 @@ test("secret config stays secret through the program; __provider holds no creden
       pulumi.unsecret(keyOut).apply((v) => {
         matches = v === SECRET;
       });
-      new quickbi.QuickBIUser("u", { accountName: "a:b", nickName: "N", userType: "developer" });
+      new quickbi.QuickBIUser("u", { accountId: "2000000000000078", accountName: "a:b", nickName: "N", userType: "developer" });
       return { key: keyOut, derived: keyOut.apply((k) => k.length) };
     },
     { config: config(), secretKeys: SECRET_KEYS },

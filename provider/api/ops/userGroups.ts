@@ -11,6 +11,11 @@ import { bool, boolResult, idString, opt } from "./shapes";
 
 /** Documented maximum of `AddUserGroupMember.UserIdList`. */
 export const MAX_GROUP_MEMBERS_PER_CALL = 1000;
+/**
+ * Documented maximum of `AddUserGroupMembers.UserGroupIds` ("The length of the parameter must not exceed 1000"); the
+ * emulator applies it to DeleteUserGroupMembers too, whose page names no limit.
+ */
+export const MAX_GROUPS_PER_CALL = 1000;
 /** Root of the user-group tree. */
 export const ROOT_USER_GROUP_ID = "-1";
 
@@ -164,26 +169,35 @@ export async function addUserGroupMember(
   return ok;
 }
 
-/** One user into many groups. */
+/**
+ * One user into many groups (AddUserGroupMembers), at most 1000 group ids per call, one call after another. Each call
+ * is all-or-nothing in the emulator (an unknown user: `Invalid.User`; an unknown group: `Usergroup.Not.Exist`); a group
+ * the user is already in is a no-op. Duplicates are dropped before sending, since the limit counts them.
+ */
 export async function addUserGroupMembers(
   c: QuickBICaller,
   p: { readonly userId: string; readonly userGroupIds: readonly string[] },
   opts: WriteOptions = {},
 ): Promise<boolean> {
   const action = "AddUserGroupMembers";
-  const verify: Verify =
-    opts.verify ??
-    (async () => {
-      const now = await groupIdsOfUser(c, p.userId);
-      return p.userGroupIds.every((g) => now.has(g)) ? "applied" : "not-applied";
-    });
-  return invoke(
-    c,
-    action,
-    { UserId: p.userId, UserGroupIds: joinIds(action, "UserGroupIds", p.userGroupIds) },
-    { idempotent: false, verify },
-    boolResult,
-  );
+  let ok = true;
+  for (const part of chunk([...new Set(p.userGroupIds)], MAX_GROUPS_PER_CALL)) {
+    const verify: Verify =
+      opts.verify ??
+      (async () => {
+        const now = await groupIdsOfUser(c, p.userId);
+        return part.every((g) => now.has(g)) ? "applied" : "not-applied";
+      });
+    const r = await invoke(
+      c,
+      action,
+      { UserId: p.userId, UserGroupIds: joinIds(action, "UserGroupIds", part) },
+      { idempotent: false, verify },
+      boolResult,
+    );
+    ok = ok && r;
+  }
+  return ok;
 }
 
 export async function deleteUserGroupMember(
@@ -203,26 +217,35 @@ export async function deleteUserGroupMember(
   );
 }
 
-/** One user out of many groups. */
+/**
+ * One user out of many groups (DeleteUserGroupMembers), at most 1000 group ids per call. An unknown group fails its
+ * call with `Usergroup.NotBelongTo.CurrentOrganization`, an unknown user with `User.Not.In.Organization`; a group
+ * the user is not in is a no-op.
+ */
 export async function deleteUserGroupMembers(
   c: QuickBICaller,
   p: { readonly userId: string; readonly userGroupIds: readonly string[] },
   opts: WriteOptions = {},
 ): Promise<boolean> {
   const action = "DeleteUserGroupMembers";
-  const verify: Verify =
-    opts.verify ??
-    (async () => {
-      const now = await groupIdsOfUser(c, p.userId);
-      return p.userGroupIds.some((g) => now.has(g)) ? "not-applied" : "applied";
-    });
-  return invoke(
-    c,
-    action,
-    { UserId: p.userId, UserGroupIds: joinIds(action, "UserGroupIds", p.userGroupIds) },
-    { idempotent: false, verify },
-    boolResult,
-  );
+  let ok = true;
+  for (const part of chunk([...new Set(p.userGroupIds)], MAX_GROUPS_PER_CALL)) {
+    const verify: Verify =
+      opts.verify ??
+      (async () => {
+        const now = await groupIdsOfUser(c, p.userId);
+        return part.some((g) => now.has(g)) ? "not-applied" : "applied";
+      });
+    const r = await invoke(
+      c,
+      action,
+      { UserId: p.userId, UserGroupIds: joinIds(action, "UserGroupIds", part) },
+      { idempotent: false, verify },
+      boolResult,
+    );
+    ok = ok && r;
+  }
+  return ok;
 }
 
 /** Direct members: users (`IsUserGroup=false`) and child groups (`IsUserGroup=true`). Unpaged. */

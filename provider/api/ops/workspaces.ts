@@ -6,9 +6,13 @@
 import { z } from "zod";
 import type { QuickBICaller, Verify, WriteOptions } from "../call";
 import { isMembershipNotFound } from "../errors";
-import { absentOn, invoke, joinIds, parseResult } from "./invoke";
+import { sendBatch, type BatchResult } from "./batch";
+import { listAllUsers } from "./users";
+import { absentOn, invoke, joinIds } from "./invoke";
 import { pages } from "./paging";
 import { bool, boolResult, idString, int, opt, page, type Page } from "./shapes";
+export { BatchResultSchema, type BatchResult } from "./batch";
+import { isPerUserFailure, settleWholeRequestFailure, type Isolation } from "./wholeRequestFailure";
 
 export const RoleInfoSchema = z.object({
   RoleId: int,
@@ -55,57 +59,6 @@ export const UserWorkspaceRoleSchema = z.object({
 });
 export type UserWorkspaceRole = z.infer<typeof UserWorkspaceRoleSchema>;
 
-/**
- * `Result` of AddWorkspaceUsers / UpdateWorkspaceUsersRole. FailureDetail keys are opaque (the docs show user ids and
- * the literal `notExsistUserIds`), so callers must re-read membership rather than trust them.
- */
-export const BatchResultSchema = z
-  .object({
-    Total: int,
-    Success: int,
-    Failure: int,
-    // An object today; a JSON-encoded string in older doc renderings.
-    FailureDetail: z
-      .union([z.record(z.unknown()), z.string()])
-      .nullish()
-      .transform((v, ctx): Record<string, string> => {
-        if (v === null || v === undefined || v === "") return {};
-        let obj: unknown = v;
-        if (typeof v === "string") {
-          try {
-            obj = JSON.parse(v);
-          } catch {
-            ctx.addIssue({ code: z.ZodIssueCode.custom, message: "FailureDetail is a string but not JSON" });
-            return z.NEVER;
-          }
-        }
-        if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: "FailureDetail is not an object" });
-          return z.NEVER;
-        }
-        return Object.fromEntries(
-          Object.entries(obj as Record<string, unknown>).map(([k, val]) => [
-            k,
-            typeof val === "string" ? val : JSON.stringify(val),
-          ]),
-        );
-      }),
-  })
-  .transform((r) => ({ total: r.Total, success: r.Success, failure: r.Failure, failureDetail: r.FailureDetail }));
-
-export interface BatchResult {
-  readonly total: number;
-  readonly success: number;
-  readonly failure: number;
-  readonly failureDetail: Record<string, string>;
-  /** False when Quick BI answered the whole batch with `Success:false` (nothing persisted). */
-  readonly requestSucceeded: boolean;
-  readonly requestId?: string;
-  /** Code/Message of a `Success:false` answer. */
-  readonly code?: string;
-  readonly message?: string;
-}
-
 export interface MembershipParams {
   readonly workspaceId: string;
   readonly userId: string;
@@ -132,37 +85,6 @@ export async function addUserToWorkspace(
   );
 }
 
-async function batch(
-  c: QuickBICaller,
-  action: string,
-  params: Record<string, string | number>,
-  idempotent: boolean,
-  verify: Verify | undefined,
-): Promise<BatchResult> {
-  const env = await c.callEnvelope(action, params, { idempotent, verify });
-  if (env.synthesized) {
-    const n = String(params.UserIds).split(",").length;
-    return { total: n, success: n, failure: 0, failureDetail: {}, requestSucceeded: true };
-  }
-  if (!env.success) {
-    // The documented "request failed, nothing persisted" answer. It may still carry a Result; if not, all failed.
-    const parsed = BatchResultSchema.safeParse(env.result);
-    const n = String(params.UserIds).split(",").length;
-    const base = parsed.success ? parsed.data : { total: n, success: 0, failure: n, failureDetail: {} };
-    return {
-      ...base,
-      success: 0,
-      failure: base.total,
-      requestSucceeded: false,
-      requestId: env.requestId || undefined,
-      code: env.code,
-      message: env.message,
-    };
-  }
-  const r = parseResult(action, BatchResultSchema, env.result, env.requestId);
-  return { ...r, requestSucceeded: true, requestId: env.requestId || undefined };
-}
-
 export interface BatchMembershipParams {
   readonly workspaceId: string;
   readonly userIds: readonly string[];
@@ -170,30 +92,55 @@ export interface BatchMembershipParams {
   readonly roleId: number;
 }
 
+/**
+ * Batch add. A per-user problem Quick BI answers as a failure of the whole request is settled per user
+ * (wholeRequestFailure.ts): the result then names every user as if Quick BI had answered per user.
+ */
 export async function addWorkspaceUsers(
   c: QuickBICaller,
   p: BatchMembershipParams,
   opts: WriteOptions = {},
 ): Promise<BatchResult> {
   const action = "AddWorkspaceUsers";
-  const verify: Verify =
-    opts.verify ??
-    (async () => {
+  const verifyFor =
+    (userIds: readonly string[]): Verify =>
+    async () => {
       // Applied only if every user is now a member with the role; otherwise re-send and let per-user
       // "already exists" entries report the ones that did land.
-      for (const userId of p.userIds) {
+      for (const userId of userIds) {
         const role = await currentRole(c, { workspaceId: p.workspaceId, userId });
         if (role?.RoleId !== p.roleId) return "not-applied";
       }
       return "applied";
+    };
+  const send = (userIds: readonly string[], verify: Verify) =>
+    sendBatch(c, action, { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", userIds), RoleId: p.roleId }, false, verify);
+  try {
+    return await send(p.userIds, opts.verify ?? verifyFor(p.userIds));
+  } catch (e) {
+    if (!isPerUserFailure(e)) throw e;
+    return settleWholeRequestFailure(p.userIds, e, {
+      ...isolation(c, p.workspaceId),
+      send: (userIds) => send(userIds, verifyFor(userIds)),
+      sendOne: async (userId) => {
+        await addUserToWorkspace(c, { workspaceId: p.workspaceId, userId, roleId: p.roleId });
+      },
     });
-  return batch(
-    c,
-    action,
-    { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", p.userIds), RoleId: p.roleId },
-    false,
-    verify,
-  );
+  }
+}
+
+/** The reads a whole-request failure is settled with, each made at most once (nothing was applied in between). */
+function isolation(c: QuickBICaller, workspaceId: string): Pick<Isolation, "read"> {
+  let members: Promise<ReadonlySet<string>> | undefined;
+  let owner: Promise<string | undefined> | undefined;
+  let userTypes: Promise<ReadonlyMap<string, number>> | undefined;
+  return {
+    read: {
+      members: () => (members ??= listAllWorkspaceUsers(c, { workspaceId }).then((l) => new Set(l.map((m) => m.UserId)))),
+      owner: () => (owner ??= listAllOrganizationWorkspaces(c).then((l) => l.find((w) => w.WorkspaceId === workspaceId)?.Owner)),
+      userTypes: () => (userTypes ??= listAllUsers(c).then((l) => new Map(l.map((u) => [u.UserId, u.UserType])))),
+    },
+  };
 }
 
 /** Overwrites the role set, so repeating it is harmless: idempotent. `roleIds` wins over `roleId`. */
@@ -216,16 +163,23 @@ export async function updateWorkspaceUserRole(
   );
 }
 
-/** Overwrites roles: idempotent. */
+/** Overwrites roles: idempotent. A whole-request failure about some member is settled per user, as for the add. */
 export async function updateWorkspaceUsersRole(c: QuickBICaller, p: BatchMembershipParams): Promise<BatchResult> {
   const action = "UpdateWorkspaceUsersRole";
-  return batch(
-    c,
-    action,
-    { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", p.userIds), RoleId: p.roleId },
-    true,
-    undefined,
-  );
+  const send = (userIds: readonly string[]) =>
+    sendBatch(c, action, { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", userIds), RoleId: p.roleId }, true, undefined);
+  try {
+    return await send(p.userIds);
+  } catch (e) {
+    if (!isPerUserFailure(e)) throw e;
+    return settleWholeRequestFailure(p.userIds, e, {
+      ...isolation(c, p.workspaceId),
+      send,
+      sendOne: async (userId) => {
+        await updateWorkspaceUserRole(c, { workspaceId: p.workspaceId, userId, roleIds: [p.roleId] });
+      },
+    });
+  }
 }
 
 export async function deleteUserFromWorkspace(

@@ -150,6 +150,52 @@ const cases: Case[] = [
   { code: "Parameter.Length.Exceed", action: "AddUserGroupMember", query: { UserGroupId: G.eng, UserIdList: ids(1001, "u") }, message: "Parameter length exceeds maximum limit: [UserIdList]." },
   { code: "Invalid.Parameter", action: "AddUserGroupMembers", query: { UserId: U.dev, UserGroupIds: ids(1001, "g") }, message: "The length of the parameter must not exceed 1000." },
   { code: "Usergroup.NotBelongTo.CurrentOrganization", action: "DeleteUserGroupMembers", query: { UserId: U.dev, UserGroupIds: `${G.eng},nope` }, message: "The usergroup nope does not belong to the current organization." },
+  { code: "User.Not.In.Organization", action: "DeleteUserGroupMembers", query: { UserId: "ghost", UserGroupIds: G.eng } },
+  { code: "Usergroup.Not.Exist", action: "AddUserGroupMembers", query: { UserId: U.dev2, UserGroupIds: `${G.eng},nope` } },
+  { code: "Invalid.Parameter", action: "DeleteUserGroupMembers", query: { UserId: U.dev, UserGroupIds: Array(1001).fill(G.eng).join(",") }, message: "The length of the parameter must not exceed 1000." },
+  // codes modeled for issue 13: each where a request can reach it
+  { code: "System.Param.Empty", action: "AddUser", query: { AccountName: "corp@aliyun.com:newbie", NickName: "N", UserType: 1 }, message: "You must specify the AccountId parameter." },
+  { code: "RoleCount.ExceedsLimit.Error", action: "AddUser", query: { AccountId: "9", NickName: "N", UserType: 1 }, body: { RoleIds: "111111113,111111113,111111113,111111113" } },
+  { code: "Parameter.Length.Exceed", action: "AddUserGroupMember", query: { UserGroupId: G.eng, UserIdList: Array(1001).fill(U.dev2).join(",") }, message: "Parameter length exceeds maximum limit: [UserIdList]." },
+  { code: "User.AlreadyIn.Role", action: "AddUserToWorkspace", query: { WorkspaceId: WS.main, UserId: U.dev, RoleId: 26 }, message: "The user is already assigned this role." },
+  {
+    code: "DirtyData.Duplicate.User",
+    action: "AddUser",
+    query: { AccountId: "1003", NickName: "Fresh", UserType: 1 },
+    message: "Dirty data,duplicate user: 1003.",
+    setup: withSeed((s) => s.users!.push({ userId: "00000000000000000000000000000099", accountId: "1003", nickName: "Dev Copy", userType: 1 })),
+  },
+  {
+    code: "Workspace.Type.Error",
+    action: "AddUserToWorkspace",
+    query: { WorkspaceId: "personal-1", UserId: U.dev2, RoleId: 30 },
+    setup: withSeed((s) => s.workspaces!.push({ workspaceId: "personal-1", workspaceName: "Mine", ownerUserId: U.dev, personal: true })),
+  },
+  {
+    code: "Workspace.Type.Error",
+    action: "UpdateWorkspaceUsersRole",
+    query: { WorkspaceId: "personal-1", UserIds: U.dev, RoleId: 26 },
+    setup: withSeed((s) => s.workspaces!.push({ workspaceId: "personal-1", workspaceName: "Mine", ownerUserId: U.dev, personal: true })),
+  },
+  {
+    code: "Member.ExistInWorkspace.Error",
+    action: "DeleteUser",
+    query: { UserId: U.analyst },
+    setup: withSeed((s) => (s.organization = { ...s.organization, deleteRequiresLeavingWorkspaces: true })),
+  },
+  {
+    code: "UserGroup.Already.Synchronized",
+    action: "AddUserGroupMembers",
+    query: { UserId: U.dev2, UserGroupIds: G.eng },
+    setup: withSeed((s) => (s.organization = { ...s.organization, userGroupsSynchronized: true })),
+  },
+  {
+    code: "RootUserGroup.Create.Error",
+    action: "CreateUserGroup",
+    query: { UserGroupName: "Top", ParentUserGroupId: "-1" },
+    message: /^organization org-1 has synchronized/,
+    setup: withSeed((s) => (s.organization = { ...s.organization, userGroupsSynchronized: true })),
+  },
 ];
 
 describe("documented error codes through @alicloud/openapi-client", () => {

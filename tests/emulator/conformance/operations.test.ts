@@ -8,7 +8,12 @@ c.install();
 describe.each(["v3", "v2"] as const)("operations through @alicloud/openapi-client (%s signature)", (sig) => {
   describe("organization users", () => {
     test("AddUser (RoleIds in the form body) then QueryUserInfoByUserId", async () => {
-      const added = await c.ok(sig, "AddUser", { AccountName: "corp@aliyun.com:newbie", NickName: "张三", UserType: 1 }, { body: { RoleIds: "111111111,111111113" } });
+      const added = await c.ok(
+        sig,
+        "AddUser",
+        { AccountId: "5550", AccountName: "corp@aliyun.com:newbie", NickName: "张三", UserType: 1 },
+        { body: { RoleIds: "111111111,111111113" } },
+      );
       expect(added).toMatchObject({ AccountName: "newbie", NickName: "张三", UserType: 1, AdminUser: true, AuthAdminUser: false, RoleIdList: [111111111, 111111113] });
       expect(added.UserId).toMatch(/^[0-9a-f]{32}$/);
       const info = await c.ok(sig, "QueryUserInfoByUserId", { UserId: added.UserId });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface, type Interface } from "node:readline";
+import { QUIRK_NAMES } from "../../../emulator";
 import { makeClient } from "../helpers";
 
 const CLI = resolve(__dirname, "../../../bin/emulator/cli.js");
@@ -99,6 +100,64 @@ describe("quickbi-emulator CLI", () => {
       expect(state.users.map((u) => u.nickName)).toEqual(["Cli Owner"]);
       cli.child.kill("SIGINT");
       expect(await cli.exit).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--quirks: an unknown name exits non-zero listing the known ones", async () => {
+    const cli = startCli(["--quirks", "string-booleans,whole-batch"]);
+    running.push(cli);
+    expect(await cli.exit).not.toBe(0);
+    expect(cli.stderr()).toContain(`unknown quirk "whole-batch"; known quirks: ${QUIRK_NAMES.join(", ")}`);
+  });
+
+  it("--quirks a,b: the answers follow them and the call log records them", async () => {
+    const cli = startCli(["--quirks", "string-booleans,errors-http-500", "--quiet"]);
+    running.push(cli);
+    const url = await cli.nextLine();
+    const body = await makeClient(url)("CheckOrganizationMember", { UserId: "ghost-user" });
+    expect(body).toMatchObject({ Success: "true", Result: "false" });
+    await expect(makeClient(url)("QueryUserInfoByUserId", { UserId: "ghost-user" })).rejects.toMatchObject({
+      code: "User.Not.In.Organization",
+      statusCode: 500,
+    });
+    const calls = (await (await fetch(`${url}/__emulator/calls`)).json()) as Array<{ quirks: string[] }>;
+    expect(calls.map((c) => c.quirks)).toEqual([
+      ["errors-http-500", "string-booleans"],
+      ["errors-http-500", "string-booleans"],
+    ]);
+    expect(cli.stderr()).toContain("quirks in force: string-booleans, errors-http-500");
+    cli.child.kill("SIGTERM");
+    expect(await cli.exit).toBe(0);
+  });
+
+  it("--state naming a file that is not JSON: refused without echoing the file's text (issue 16)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qbi-cli-"));
+    try {
+      const notState = join(dir, "credentials");
+      writeFileSync(notState, "root:x:0:0:canary-secret-line\n");
+      const cli = startCli(["--state", notState]);
+      running.push(cli);
+      expect(await cli.exit).not.toBe(0);
+      expect(cli.stderr()).toContain(`state file ${notState}: not a JSON file`);
+      expect(cli.stderr()).not.toMatch(/root:|canary/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a bad --faults file: a message naming the field, not zod's raw JSON (issue 16)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qbi-cli-"));
+    try {
+      const faults = join(dir, "faults.json");
+      writeFileSync(faults, JSON.stringify({ rules: [{ errorRate: 3 }], latencyMs: -1 }));
+      const cli = startCli(["--faults", faults]);
+      running.push(cli);
+      expect(await cli.exit).not.toBe(0);
+      expect(cli.stderr().trim()).toBe(
+        `quickbi-emulator: --faults ${faults}: latencyMs: Number must be greater than or equal to 0; rules.0.errorRate: Number must be less than or equal to 1`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

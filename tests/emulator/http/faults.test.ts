@@ -180,8 +180,10 @@ describe("faults over HTTP", () => {
   });
 
   it("faults never touch /__emulator/* and are settable over HTTP", async () => {
+    const json = { "content-type": "application/json" };
     const post = await fetch(`${emu.url}/__emulator/faults`, {
       method: "POST",
+      headers: json,
       body: JSON.stringify({ resetRate: 1, errorRate: 1, latencyMs: 2000 }),
     });
     expect(post.status).toBe(200);
@@ -191,8 +193,8 @@ describe("faults over HTTP", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     const faults = (await (await fetch(`${emu.url}/__emulator/faults`)).json()) as { rules: unknown[] };
     expect(faults.rules).toEqual([{ resetRate: 1, errorRate: 1, latencyMs: 2000 }]);
-    expect((await fetch(`${emu.url}/__emulator/faults`, { method: "POST", body: '{"errorRate": 2}' })).status).toBe(400);
-    expect((await fetch(`${emu.url}/__emulator/faults`, { method: "DELETE" })).status).toBe(200);
+    expect((await fetch(`${emu.url}/__emulator/faults`, { method: "POST", headers: json, body: '{"errorRate": 2}' })).status).toBe(400);
+    expect((await fetch(`${emu.url}/__emulator/faults`, { method: "DELETE", headers: { "x-quickbi-emulator": "1" } })).status).toBe(200);
     expect(emu.faults().rules).toEqual([]);
   });
 

@@ -1,11 +1,13 @@
-import { isLoopback } from "../../../emulator/http/introspection";
+import { isLoopback, isLoopbackHost } from "../../../emulator/http/introspection";
+import { send } from "./wire";
 import { CallRecordSchema, SeedSchema } from "../../../emulator";
 import { DEMO_ACCESS_KEY, defaultSeed, startTestEmulator, type TestEmulator } from "../helpers";
 
 let emu: TestEmulator;
 
+/** Calls an introspection endpoint; anything but a GET says it is JSON, as the endpoints require. */
 async function getJson<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${emu.url}${path}`, init);
+  const res = await fetch(`${emu.url}${path}`, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -102,7 +104,7 @@ describe("POST /__emulator/reset", () => {
     // The new keys are live: the old key is unknown now.
     await expect(emu.client({ accessKeyId: "LTAInewKey", accessKeySecret: "new-secret" })("QueryUserList")).resolves.toMatchObject({ Success: true });
     await expect(emu.client()("QueryUserList")).rejects.toMatchObject({ code: "InvalidAccessKeyId.NotFound" });
-    await fetch(`${emu.url}/__emulator/reset`, { method: "POST" });
+    await getJson("/__emulator/reset", { method: "POST" });
     expect(emu.state().users.map((u) => u.nickName)).toEqual(["Solo Owner"]);
   });
 
@@ -114,7 +116,7 @@ describe("POST /__emulator/reset", () => {
     expect((await getJson("/__emulator/reset", { method: "POST", body: JSON.stringify(inconsistent) })).status).toBe(400);
     expect(emu.state()).toEqual(before);
     // ... and the start seed is still the old one (timestamps are re-stamped by a reset, so compare content).
-    await fetch(`${emu.url}/__emulator/reset`, { method: "POST" });
+    await getJson("/__emulator/reset", { method: "POST" });
     const names = (s: { users: Array<{ userId: string; nickName: string }> }) => s.users.map((u) => [u.userId, u.nickName]);
     expect(names(emu.state())).toEqual(names(before));
     expect(emu.state().accessKeys).toEqual(before.accessKeys);
@@ -136,5 +138,58 @@ describe("other endpoints", () => {
     expect(isLoopback("10.0.0.5")).toBe(false);
     expect(isLoopback("::ffff:192.168.1.2")).toBe(false);
     expect(isLoopback(undefined)).toBe(false);
+  });
+});
+
+describe("guards of the unsigned endpoints (issue 16, item 10)", () => {
+  const raw = (method: string, path: string, headers: Record<string, string>, body = "") =>
+    send(emu.url, { method, path, headers: { host: emu.endpoint, ...headers }, body: Buffer.from(body) });
+
+  it("a POST a web page could send cross-origin (text/plain, no custom header) is refused and changes nothing", async () => {
+    await emu.client()("AddUser", { NickName: "Kept User", UserType: 1, AccountId: "3000000000000003" });
+    const res = await raw("POST", "/__emulator/reset", { "content-type": "text/plain;charset=UTF-8" }, JSON.stringify(defaultSeed()));
+    expect(res.status).toBe(415);
+    expect(res.json.error).toMatch(/Content-Type: application\/json.*X-QuickBI-Emulator/);
+    expect(emu.state().users.some((u) => u.nickName === "Kept User")).toBe(true);
+    expect((await raw("DELETE", "/__emulator/faults", {})).status).toBe(415);
+    expect((await raw("POST", "/__emulator/faults", { "content-type": "application/x-www-form-urlencoded" }, "errorRate=1")).status).toBe(415);
+  });
+
+  it("a JSON content type or the X-QuickBI-Emulator header is enough", async () => {
+    expect((await raw("POST", "/__emulator/faults", { "content-type": "application/json; charset=utf-8" }, '{"latencyMs": 1}')).status).toBe(200);
+    expect((await raw("DELETE", "/__emulator/faults", { "x-quickbi-emulator": "1" })).status).toBe(200);
+    expect((await raw("POST", "/__emulator/reset", { "x-quickbi-emulator": "1" })).status).toBe(200);
+  });
+
+  it("a Host that is not loopback (DNS rebinding) is refused, reads included; loopback names are served", async () => {
+    const port = new URL(emu.url).port;
+    for (const host of [`attacker.example:${port}`, `127.0.0.1.attacker.example:${port}`, `localhost.attacker.example`]) {
+      const res = await raw("GET", "/__emulator/state", { host });
+      expect([host, res.status]).toEqual([host, 403]);
+      expect(res.text).not.toContain("accessKeys");
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST`, `[::1]:${port}`, "127.0.0.2"]) {
+      expect([host, (await raw("GET", "/__emulator/health", { host })).status]).toEqual([host, 200]);
+    }
+  });
+
+  it("--allow-remote-introspection waives the Host check but not the content-type check", async () => {
+    const remote = await startTestEmulator(defaultSeed(), { allowRemoteIntrospection: true });
+    try {
+      const res = await send(remote.url, { method: "GET", path: "/__emulator/health", headers: { host: "emulator:8080" }, body: Buffer.alloc(0) });
+      expect(res.status).toBe(200);
+      const post = await send(remote.url, { method: "POST", path: "/__emulator/reset", headers: { host: "emulator:8080", "content-type": "text/plain" }, body: Buffer.alloc(0) });
+      expect(post.status).toBe(415);
+    } finally {
+      await remote.stop();
+    }
+  });
+
+  it("isLoopbackHost", () => {
+    expect(isLoopbackHost(undefined)).toBe(false);
+    expect(isLoopbackHost("127.0.0.1")).toBe(true);
+    expect(isLoopbackHost("[::1]")).toBe(true);
+    expect(isLoopbackHost("[::2]:80")).toBe(false);
+    expect(isLoopbackHost("10.0.0.1:80")).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SeedSchema } from "../../../emulator";
-import { DEMO_ACCESS_KEY, defaultSeed, startTestEmulator } from "../helpers";
+import { apiError, DEMO_ACCESS_KEY, defaultSeed, startTestEmulator } from "../helpers";
 
 describe("--state persistence", () => {
   let dir: string;
@@ -60,6 +60,58 @@ describe("--state persistence", () => {
       expect(readFileSync(statePath, "utf8")).not.toContain("marker");
       emu.reset();
       expect(readState(statePath).users.some((u) => u.nickName === "Changer")).toBe(false);
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it("when the --state folder disappears a write is refused and not applied; a restart agrees with the client (issue 16, item 12)", async () => {
+    const folder = join(dir, "state");
+    mkdirSync(folder);
+    const statePath = join(folder, "state.json");
+    const seed = { ...defaultSeed(), organization: { ...defaultSeed().organization, randomSeed: 11 } };
+    const emu = await startTestEmulator(seed, { statePath });
+    let added: string;
+    try {
+      const call = emu.client();
+      rmSync(folder, { recursive: true, force: true });
+      const refused = await apiError(call("AddUser", { NickName: "Lost Write", UserType: 1, AccountId: "4000000000000003" }));
+      expect([refused.code, refused.statusCode]).toEqual(["InternalError", 500]);
+      expect(refused.data.Message).toMatch(/state file .* could not be written \(ENOENT\); the call was not applied/);
+      expect(emu.state().users.some((u) => u.nickName === "Lost Write")).toBe(false);
+      expect(emu.calls().at(-1)).toMatchObject({ action: "AddUser", code: "InternalError", mutated: false });
+
+      mkdirSync(folder);
+      added = (await call<{ UserId: string }>("AddUser", { NickName: "Lost Write", UserType: 1, AccountId: "4000000000000003" })).Result.UserId;
+      expect(readState(statePath).users.find((u) => u.nickName === "Lost Write")?.userId).toBe(added);
+    } finally {
+      await emu.stop();
+    }
+    const restarted = await startTestEmulator(seed, { statePath });
+    try {
+      expect(restarted.state().users.find((u) => u.nickName === "Lost Write")?.userId).toBe(added);
+    } finally {
+      await restarted.stop();
+    }
+    // The refused attempt used up nothing: the user got the id a fresh run of the same seed hands out first.
+    const fresh = await startTestEmulator(seed);
+    try {
+      const first = await fresh.client()<{ UserId: string }>("AddUser", { NickName: "Lost Write", UserType: 1, AccountId: "4000000000000003" });
+      expect(first.Result.UserId).toBe(added);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it("a reset whose state cannot be written is refused and changes nothing", async () => {
+    const folder = join(dir, "state");
+    mkdirSync(folder);
+    const emu = await startTestEmulator(defaultSeed(), { statePath: join(folder, "state.json") });
+    try {
+      await emu.client()("AddUser", { NickName: "Survivor", UserType: 1, AccountId: "4000000000000005" });
+      rmSync(folder, { recursive: true, force: true });
+      expect(() => emu.reset()).toThrow(/ENOENT/);
+      expect(emu.state().users.some((u) => u.nickName === "Survivor")).toBe(true);
     } finally {
       await emu.stop();
     }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { FAILURE_DETAIL } from "../../../emulator/model/codes";
-import { expectCode, fixtureOrg, U, WS } from "./fixture";
+import { Organization } from "../../../emulator/model/organization";
+import { expectCode, fixtureOrg, fixtureSeed, U, WS } from "./fixture";
 
 describe("AddWorkspaceUsers (batch add)", () => {
   test("partial success: per-user failures keyed by user id, the rest applied", () => {
@@ -120,5 +121,37 @@ describe("batch invariants (property)", () => {
       ),
       { numRuns: 150, seed: 7 },
     );
+  });
+});
+
+describe("rule batchErrorsWholeRequest (quirk batch-errors-whole-request)", () => {
+  const wholeOrg = () => Organization.fromSeed(fixtureSeed(), { randomSeed: 42, rules: { batchErrorsWholeRequest: true } });
+
+  test("AddWorkspaceUsers: the first per-user problem fails the request with its code and the page's status; nobody applied", () => {
+    const org = wholeOrg();
+    const before = JSON.stringify(org.toSeed());
+    expectCode(() => org.addWorkspaceMembers(WS.main, [U.dev2, U.viewer], 27), "Viewer.AddInTo.Workspace", 500);
+    expectCode(() => org.addWorkspaceMembers(WS.main, [U.dev2, "ghost"], 27), "User.Not.In.Organization", 400);
+    expectCode(() => org.addWorkspaceMembers(WS.main, [U.dev2, U.dev], 26), "User.AlreadyIn.Role", 500);
+    expectCode(() => org.addWorkspaceMembers(WS.main, [U.dev2, U.dev], 30), "User.AlreadyIn.Workspace", 500);
+    expectCode(() => org.addWorkspaceMembers(WS.other, [U.dev, U.analyst], 26), "AnalystUser.NotSupport.AdminOrDevRole", 400);
+    expect(JSON.stringify(org.toSeed())).toBe(before);
+    expect(org.addWorkspaceMembers(WS.main, [U.dev2], 27)).toMatchObject({ applied: true, success: 1, failure: 0 });
+  });
+
+  test("UpdateWorkspaceUsersRole: non-member -> User.NotIn.Workspace, owner demotion -> Remove.AdminRoleOf.WorkspaceOwner", () => {
+    const org = wholeOrg();
+    const before = JSON.stringify(org.toSeed());
+    expectCode(() => org.setWorkspaceMembersRole(WS.main, [U.analyst, U.dev2], 30), "User.NotIn.Workspace", 400);
+    expectCode(() => org.setWorkspaceMembersRole(WS.main, [U.analyst, U.owner], 30), "Remove.AdminRoleOf.WorkspaceOwner", 400);
+    expect(JSON.stringify(org.toSeed())).toBe(before);
+  });
+});
+
+describe("list limits count the entries sent", () => {
+  test("1001 entries are over the limit even when they name fewer users", () => {
+    const org = fixtureOrg();
+    expectCode(() => org.addWorkspaceMembers(WS.main, Array(1001).fill(U.dev2), 30), "Parameter.Length.Exceed", 400, "[UserIds]");
+    expect(org.addWorkspaceMembers(WS.main, Array(1000).fill(U.dev2), 30)).toMatchObject({ total: 1, success: 1 });
   });
 });

@@ -1,5 +1,5 @@
 import { Organization } from "../../../emulator/model/organization";
-import { expectCode, fixtureOrg, G, U } from "./fixture";
+import { expectCode, fixtureOrg, fixtureSeed, G, U } from "./fixture";
 
 describe("user group tree", () => {
   test("create under root or a parent, with a generated UUID or a caller-chosen id", () => {
@@ -67,6 +67,9 @@ describe("user group membership", () => {
     expectCode(() => org.addUserGroupMembers(G.eng, []), "System.Param.Empty", 400, "UserIdList");
     const many = Array.from({ length: 1001 }, (_, i) => `u${i}`);
     expectCode(() => org.addUserGroupMembers(G.eng, many), "Parameter.Length.Exceed", 400, "Parameter length exceeds maximum limit: [UserIdList].");
+    // "at most 1000" counts the entries sent: 1001 copies of one id are over the limit.
+    expectCode(() => org.addUserGroupMembers(G.eng, Array(1001).fill(U.dev2)), "Parameter.Length.Exceed");
+    org.addUserGroupMembers(G.eng, Array(1000).fill(U.dev2));
   });
 
   test("AddUserGroupMembers: one user into many groups", () => {
@@ -77,6 +80,39 @@ describe("user group membership", () => {
     expectCode(() => org.addUserToGroups(U.dev2, [G.eng, "nope"]), "Usergroup.Not.Exist");
     const many = Array.from({ length: 1001 }, (_, i) => `g${i}`);
     expectCode(() => org.addUserToGroups(U.dev2, many), "Invalid.Parameter", 400, "must not exceed 1000");
+    expectCode(() => org.addUserToGroups(U.dev2, Array(1001).fill(G.eng)), "Invalid.Parameter", 400, "must not exceed 1000");
+    expectCode(() => org.addUserToGroups(U.dev2, []), "System.Param.Empty", 400, "UserGroupIds");
+    // All-or-nothing: the unknown group above left the user out of G.eng's siblings too.
+    expectCode(() => org.addUserToGroups(U.analyst, [G.eng, "nope"]), "Usergroup.Not.Exist");
+    expect(org.userGroupsOfUser(U.analyst).map((g) => g.userGroupId)).toEqual([G.data]);
+  });
+
+  test("DeleteUserGroupMembers: limits and all-or-nothing", () => {
+    const org = fixtureOrg();
+    org.addUserToGroups(U.dev2, [G.eng, G.data]);
+    expectCode(() => org.removeUserFromGroups(U.dev2, Array(1001).fill(G.eng)), "Invalid.Parameter", 400, "must not exceed 1000");
+    expectCode(() => org.removeUserFromGroups("ghost", [G.eng]), "User.Not.In.Organization");
+    expectCode(() => org.removeUserFromGroups(U.dev2, [G.eng, "nope"]), "Usergroup.NotBelongTo.CurrentOrganization");
+    expect(org.userGroupsOfUser(U.dev2)).toHaveLength(2);
+    org.removeUserFromGroups(U.dev2, [G.eng, G.data, G.data]);
+    expect(org.userGroupsOfUser(U.dev2)).toEqual([]);
+  });
+
+  test("seed userGroupsSynchronized: no groups under the root, no users added; removing still works", () => {
+    const s = fixtureSeed();
+    s.organization = { ...s.organization, userGroupsSynchronized: true };
+    const org = Organization.fromSeed(s);
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "New", parentUserGroupId: "-1" }),
+      "RootUserGroup.Create.Error",
+      400,
+      "organization org-1 has synchronized with other organizational structures",
+    );
+    expectCode(() => org.addUserGroupMembers(G.eng, [U.dev2]), "UserGroup.Already.Synchronized");
+    expectCode(() => org.addUserToGroups(U.dev2, [G.eng]), "UserGroup.Already.Synchronized");
+    org.createUserGroup({ userGroupName: "Sub", parentUserGroupId: G.eng });
+    org.removeUserGroupMember(G.eng, U.dev);
+    expect(org.toSeed().organization).toMatchObject({ userGroupsSynchronized: true });
   });
 
   test("DeleteUserGroupMember(s) and WithdrawAllUserGroups; removing a non-member is a no-op", () => {

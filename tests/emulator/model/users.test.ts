@@ -4,7 +4,7 @@ import { Organization } from "../../../emulator/model/organization";
 describe("AddUser rules", () => {
   test("creates a user with a 32-hex id, regular role by default, and reports RAM account names by their sub part", () => {
     const org = fixtureOrg();
-    const u = org.addUser({ accountName: "corp@aliyun.com:newbie", nickName: "Newbie", userType: 1 });
+    const u = org.addUser({ accountId: "2001", accountName: "corp@aliyun.com:newbie", nickName: "Newbie", userType: 1 });
     expect(u.userId).toMatch(/^[0-9a-f]{32}$/);
     expect(u.roleIds).toEqual([111111113]);
     expect(org.findUserByAccount("newbie").userId).toBe(u.userId);
@@ -24,6 +24,33 @@ describe("AddUser rules", () => {
     expectCode(() => fixtureOrg().addUser({ nickName: "X", userType: 1 }), "System.Param.Empty", 400, "You must specify the AccountId parameter.");
   });
 
+  test("AccountId is required (versions after 2024-12-31): AccountName alone is refused naming AccountId", () => {
+    const org = fixtureOrg();
+    expectCode(
+      () => org.addUser({ accountName: "corp@aliyun.com:newbie", nickName: "Newbie", userType: 1 }),
+      "System.Param.Empty",
+      400,
+      "You must specify the AccountId parameter.",
+    );
+    expect(org.listUsers("Newbie")).toEqual([]);
+  });
+
+  test("rule legacyAccountName (quirk legacy-accountname): AccountName alone is accepted, neither is still refused", () => {
+    const org = Organization.fromSeed(fixtureSeed(), { rules: { legacyAccountName: true } });
+    const u = org.addUser({ accountName: "corp@aliyun.com:newbie", nickName: "Newbie", userType: 1 });
+    expect(u.accountId).toBeUndefined();
+    expect(org.findUserByAccount("newbie").userId).toBe(u.userId);
+    expectCode(() => org.addUser({ nickName: "X", userType: 1 }), "System.Param.Empty", 400, "AccountId");
+  });
+
+  test("an account the organization holds twice (dirty seed data) -> DirtyData.Duplicate.User", () => {
+    const seed = fixtureSeed();
+    seed.users!.push({ userId: "00000000000000000000000000000099", accountId: "1003", nickName: "Dev Copy", userType: 1 });
+    const org = Organization.fromSeed(seed);
+    expectCode(() => org.addUser({ accountId: "1003", nickName: "Fresh", userType: 1 }), "DirtyData.Duplicate.User", 400, "Dirty data,duplicate user: 1003.");
+    expectCode(() => org.addUser({ accountId: "1005", nickName: "Fresh", userType: 1 }), "User.AlreadyIn.Organization");
+  });
+
   test("nickname longer than 50 chars or with forbidden characters -> Invalid.Parameter.Error", () => {
     const org = fixtureOrg();
     expectCode(() => org.addUser({ accountId: "x", nickName: "a".repeat(51), userType: 1 }), "Invalid.Parameter.Error", 400, "NickName");
@@ -40,7 +67,7 @@ describe("AddUser rules", () => {
   test("duplicate account (id or name) -> User.AlreadyIn.Organization; duplicate nickname -> NickName.AlreadyIn.Organization", () => {
     const org = fixtureOrg();
     expectCode(() => org.addUser({ accountId: "1003", nickName: "Fresh", userType: 1 }), "User.AlreadyIn.Organization");
-    expectCode(() => org.addUser({ accountName: "corp@aliyun.com:dev", nickName: "Fresh", userType: 1 }), "User.AlreadyIn.Organization");
+    expectCode(() => org.addUser({ accountId: "8888", accountName: "corp@aliyun.com:dev", nickName: "Fresh", userType: 1 }), "User.AlreadyIn.Organization");
     expectCode(() => org.addUser({ accountId: "9999", nickName: "Dev", userType: 1 }), "NickName.AlreadyIn.Organization", 400, "The alias already exists.");
   });
 
@@ -58,6 +85,12 @@ describe("AddUser rules", () => {
       111111111,
       ROLE.orgAuditor,
     ]);
+    // "at most 3" counts the list as sent: duplicates count.
+    expectCode(
+      () => org.addUser({ accountId: "w", nickName: "W", userType: 1, roleIds: [111111113, 111111113, 111111113, 111111113] }),
+      "RoleCount.ExceedsLimit.Error",
+    );
+    expectCode(() => org.updateUser(U.dev, { roleIds: [111111113, 111111113, 111111112, 111111112] }), "RoleCount.ExceedsLimit.Error");
   });
 
   test("viewers cannot have custom org roles nor admin roles; analysts only analyst-allowed custom roles", () => {

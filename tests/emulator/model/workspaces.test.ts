@@ -1,4 +1,4 @@
-import { expectCode, fixtureOrg, ROLE, U, WS } from "./fixture";
+import { expectCode, fixtureOrg, fixtureSeed, ROLE, U, WS } from "./fixture";
 import { Organization } from "../../../emulator/model/organization";
 
 const roles = (org: Organization, ws: string, user: string) => org.getMembership(ws, user).roleIds;
@@ -18,6 +18,7 @@ describe("AddUserToWorkspace", () => {
     expectCode(() => org.addWorkspaceMember(WS.main, U.dev2, 99), "User.RoleType.Valid", 400, "The role ID is invalid.");
     expectCode(() => org.addWorkspaceMember(WS.main, "ghost", 25), "User.Not.In.Organization");
     expectCode(() => org.addWorkspaceMember(WS.main, U.dev, 30), "User.AlreadyIn.Workspace", 400, "This user already exists.");
+    expectCode(() => org.addWorkspaceMember(WS.main, U.dev, 26), "User.AlreadyIn.Role", 400, "The user is already assigned this role.");
     expectCode(() => org.addWorkspaceMember(WS.main, U.viewer, 30), "Viewer.AddInTo.Workspace", 400, "not allowed to add to workspace: Viewer.");
     expectCode(() => org.addWorkspaceMember(WS.main, U.viewer, ROLE.wsExplorer), "Viewer.CannotHave.CustomRole");
     expectCode(() => org.addWorkspaceMember(WS.other, U.analyst, 25), "AnalystUser.NotSupport.AdminOrDevRole");
@@ -139,5 +140,38 @@ describe("roles", () => {
     expect(org.workspaceRoleUsers(27).map((x) => x.user.userId)).toEqual([U.analyst]);
     expect(org.workspaceRoleUsers(25, WS.other).map((x) => x.user.userId)).toEqual([U.dev2]);
     expect(org.organizationRoleUsers(111111113, "dev").map((u) => u.userId)).toEqual([U.dev, U.dev2]);
+  });
+});
+
+describe("codes the pages list that need a seeded situation", () => {
+  const personalSeed = () => {
+    const s = fixtureSeed();
+    s.workspaces!.push({ workspaceId: "p-1", workspaceName: "Dev's space", ownerUserId: U.dev, personal: true });
+    return s;
+  };
+
+  test("a personal workspace: every membership write answers Workspace.Type.Error, reads still work", () => {
+    const org = Organization.fromSeed(personalSeed());
+    const before = JSON.stringify(org.toSeed());
+    expectCode(() => org.addWorkspaceMember("p-1", U.dev2, 30), "Workspace.Type.Error", 400, "The type of group workspace is invalid.");
+    expectCode(() => org.addWorkspaceMembers("p-1", [U.dev2], 30), "Workspace.Type.Error");
+    expectCode(() => org.setWorkspaceMemberRoles("p-1", U.dev, [26]), "Workspace.Type.Error");
+    expectCode(() => org.setWorkspaceMembersRole("p-1", [U.dev], 26), "Workspace.Type.Error");
+    expectCode(() => org.removeWorkspaceMember("p-1", U.dev), "Workspace.Type.Error");
+    expect(JSON.stringify(org.toSeed())).toBe(before);
+    expect(org.listWorkspaceMembers("p-1").map((m) => m.user.userId)).toEqual([U.dev]);
+    expect(Organization.fromSeed(org.toSeed()).toSeed().workspaces.find((w) => w.workspaceId === "p-1")).toMatchObject({ personal: true });
+  });
+
+  test("seed deleteRequiresLeavingWorkspaces: DeleteUser of a workspace member -> Member.ExistInWorkspace.Error", () => {
+    const s = fixtureSeed();
+    s.organization = { ...s.organization, deleteRequiresLeavingWorkspaces: true };
+    const org = Organization.fromSeed(s);
+    expectCode(() => org.deleteUser(U.analyst), "Member.ExistInWorkspace.Error", 400, "You cannot remove a user who is a member of a group workspace.");
+    org.removeWorkspaceMember(WS.main, U.analyst);
+    org.deleteUser(U.analyst);
+    expect(org.hasUser(U.analyst)).toBe(false);
+    // Off by default: members are deleted and their works transferred.
+    fixtureOrg().deleteUser(U.analyst);
   });
 });

@@ -6,8 +6,9 @@ describe("QuickBIUser check", () => {
   test("valid inputs pass and are normalized (trimmed, role names to ids, user type lower-case)", async () => {
     const r = await userHandler.check({}, {
       ...PROVIDER,
+      accountId: " 2000000000000021 ",
       accountName: "  ana@example.com ",
-      nickName: "Ana_1",
+      nickName: "  Ana_1 ",
       userType: "Developer",
       roleIds: ["orgAdmin", 456, "111111113"],
       transferWorksTo: "u-boss",
@@ -15,6 +16,7 @@ describe("QuickBIUser check", () => {
     expect(r.failures).toBeUndefined();
     expect(r.inputs).toEqual({
       ...PROVIDER,
+      accountId: "2000000000000021",
       accountName: "ana@example.com",
       nickName: "Ana_1",
       userType: "developer",
@@ -34,7 +36,7 @@ describe("QuickBIUser check", () => {
     });
     const byProp = new Map((r.failures ?? []).map((f) => [f.property, f.reason]));
     expect([...byProp.keys()].sort()).toEqual(
-      ["accountName", "adopt", "colour", "nickName", "roleIds", "roleIds[1]", "roleIds[2]", "userType"].sort(),
+      ["accountId", "accountName", "adopt", "colour", "nickName", "roleIds", "roleIds[1]", "roleIds[2]", "userType"].sort(),
     );
     expect(byProp.get("userType")).toMatch(/developer, visitor, analyst.*"admin"/);
     expect(byProp.get("roleIds[1]")).toMatch(/orgAdmin, permissionAdmin, member.*"superuser"/);
@@ -51,8 +53,30 @@ describe("QuickBIUser check", () => {
     const r = await userHandler.check({}, {});
     const props = (r.failures ?? []).map((f) => f.property).sort();
     expect(props).toEqual(["accountId", "nickName", "userType"]);
-    expect(r.failures?.find((f) => f.property === "accountId")?.reason).toMatch(/accountId .* or accountName/);
+    expect(r.failures?.find((f) => f.property === "accountId")?.reason).toMatch(
+      /set accountId \(the Alibaba Cloud account UID\): Quick BI versions released after 2024-12-31 require AccountId/,
+    );
     expect(r.failures?.find((f) => f.property === "nickName")?.reason).toMatch(/required/);
+  });
+
+  test("accountId is required even with accountName (Quick BI's rule); accountName alone is refused", async () => {
+    const r = await userHandler.check({}, { accountName: "corp@aliyun.com:ana", nickName: "Ana", userType: "developer" });
+    expect(r.failures).toEqual([
+      {
+        property: "accountId",
+        reason: expect.stringContaining("Quick BI versions released after 2024-12-31 require AccountId to add a user (AddUser); accountName alone is deprecated"),
+      },
+    ]);
+    const ok = await userHandler.check({}, { accountId: "2000000000000022", nickName: "Ana", userType: "developer" });
+    expect(ok.failures).toBeUndefined();
+  });
+
+  test("nickName is trimmed like accountName, so a stray space is not a difference on every diff", async () => {
+    const r = await userHandler.check({}, { accountId: "2000000000000023", nickName: " Ana Analyst  ", userType: "analyst" });
+    expect(r.inputs).toMatchObject({ nickName: "Ana Analyst" });
+    expect((await userHandler.check({}, { accountId: "2000000000000023", nickName: "   ", userType: "analyst" })).failures?.[0]).toMatchObject({
+      property: "nickName",
+    });
   });
 
   test("visitor with privileged or custom org roles is refused; analyst with org admin is not judged here", async () => {

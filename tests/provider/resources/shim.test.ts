@@ -17,7 +17,7 @@ beforeAll(async () => {
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = KEY_ID;
   const run = await runProgram(
     () => {
-      new QuickBIUser("ana", { accountName: "ana@example.com", nickName: "Ana", userType: "developer", roleIds: ["member"] });
+      new QuickBIUser("ana", { accountId: "2000000000000007", accountName: "ana@example.com", nickName: "Ana", userType: "developer", roleIds: ["member"] });
       new WorkspaceMembership("ws", { workspaceId: "ws-1", userIds: ["u1", "u2"], role: "viewer" });
       new GroupMembership("grp", { userGroupId: "g-1", userId: "u1" });
     },
