@@ -26,6 +26,7 @@ import { createWorkspaceMembersHandler } from "./handlers/workspaceMembers";
 import { createWorkspaceMembershipHandler } from "./handlers/workspaceMembership";
 import { engineAddress, stderrLog } from "./report/engineLog";
 import type { Services } from "./service";
+import { traced } from "./trace";
 
 /**
  * A caller that builds the real client on its first request. Settings resolution is async (the credential chain may
@@ -111,7 +112,7 @@ export function handler(kind: string): Handler {
   }
   let h = handlers.get(kind);
   if (h === undefined) {
-    h = joinable(create(kind));
+    h = traced(kind, joinable(create(kind)));
     handlers.set(kind, h);
   }
   return h;
