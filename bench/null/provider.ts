@@ -1,0 +1,33 @@
+/**
+ * The null provider's methods, loaded by the dynamic-provider host (bench/null/resources.ts names this file's compiled
+ * copy in `__provider`). Every method answers at once without any API: outputs are the inputs, a diff compares them.
+ * Identity fields replace (delete first), like the package's memberships; everything else updates in place.
+ */
+type Props = Record<string, unknown>;
+
+const IDENTITY = ["workspaceId", "userGroupId", "userId"];
+
+export const provider = {
+  async check(_olds: Props, news: Props): Promise<{ inputs: Props }> {
+    return { inputs: news };
+  },
+  async diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+    const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== "__provider");
+    const changed = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    const replaces = changed.filter((k) => IDENTITY.includes(k));
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  },
+  async create(inputs: Props): Promise<{ id: string; outs: Props }> {
+    const target = String(inputs.workspaceId ?? inputs.userGroupId);
+    return { id: `${target}:${String(inputs.userId ?? "set")}`, outs: inputs };
+  },
+  async read(id: string, props?: Props): Promise<{ id: string; props: Props }> {
+    return { id, props: props ?? {} };
+  },
+  async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
+    return { outs: news };
+  },
+  async delete(): Promise<void> {
+    return;
+  },
+};
