@@ -1,52 +1,49 @@
 /**
- * `npm run bench`: the same scenario with request coalescing off (one call per membership, the baseline) and on, side
- * by side, through the real dynamic-provider host and the offline engine driver, against the emulator with latency
- * and flow control. Writes bench/results.json and prints a table with the on/off ratios. See the README, "Scale".
+ * `npm run bench`: the bench matrix (README, "Scale"): scenarios × sizes × engines (the Pulumi CLI, the offline
+ * driver) × parallelism (the CLI's default, unbounded) × modes (baseline, coalesced, the null provider's floor),
+ * against the emulator with latency and flow control. Writes bench/results.json, prints the tables; `npm run
+ * bench:tables` then puts them into README and draws bench/results.svg.
  */
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConcurrencySchema, type Concurrency } from "./results";
-import { FULL, QUICK, runBench, type BenchOptions } from "./run";
-import { formatTable } from "./table";
+import { findCli } from "../realengine";
+import { plan, type PlanFlags } from "./plan";
+import { runBench } from "./run";
+import { formatSummary } from "./summary";
+
+function list<T>(parse: (v: string) => T): (v: string) => T[] {
+  return (v) => v.split(",").map((x) => parse(x.trim()));
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive whole number");
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`"${v}" is not a positive whole number`);
   return n;
-}
-
-function concurrencies(v: string): Concurrency[] {
-  return v.split(",").map((x) => {
-    const parsed = ConcurrencySchema.safeParse(x.trim() === "unbounded" ? "unbounded" : Number(x));
-    if (!parsed.success) throw new InvalidArgumentError(`"${x}" is not "unbounded" or a positive number`);
-    return parsed.data;
-  });
 }
 
 async function main(): Promise<void> {
   const cmd = new Command("bench")
-    .description("coalescing off vs on, through the real provider host, against the Quick BI emulator")
-    .option("--quick", `a fast sanity run (${QUICK.users} users)`)
-    .option("--users <n>", "number of users (default 1000, --quick 200)", positiveInt)
-    .option("--concurrency <list>", 'engine concurrencies, e.g. "unbounded,16"', concurrencies)
-    .option("--qps <n>", "emulator flow-control limit (Throttling.User beyond it)", positiveInt)
-    .option("--max-qps <n>", "client rate limit (quickbi:maxQps)", positiveInt)
-    .option("--out <file>", "results file", path.resolve(__dirname, "../../bench/results.json"))
+    .description("baseline vs coalesced vs the null provider's floor, on the Pulumi CLI and the offline driver, against the Quick BI emulator")
+    .option("--quick", "a fast sanity run: small sizes, one engine (under 5 minutes)")
+    .option("--sizes <list>", "numbers of users, e.g. 200,1000", list(positiveInt))
+    .option("--scenarios <list>", "one-user, one-user-lists, access", list(String))
+    .option("--engines <list>", "cli, driver", list(String))
+    .option("--parallelism <list>", "default, unbounded", list(String))
+    .option("--modes <list>", "baseline, coalesced, null", list(String))
+    .option("--out <file>", "results file (default bench/results.json, --quick bench/results-quick.json)")
     .parse(process.argv);
-  const flags = cmd.opts<{ quick?: boolean; users?: number; concurrency?: Concurrency[]; qps?: number; maxQps?: number; out: string }>();
-  const base = flags.quick ? QUICK : FULL;
-  const options: BenchOptions = {
-    ...base,
-    users: flags.users ?? base.users,
-    concurrencies: flags.concurrency ?? base.concurrencies,
-    qps: flags.qps ?? base.qps,
-    burst: flags.qps ?? base.burst,
-    maxQps: flags.maxQps ?? base.maxQps,
-  };
-  const results = await runBench(options);
-  fs.writeFileSync(flags.out, JSON.stringify(results, null, 2) + "\n");
-  process.stdout.write(formatTable(results) + `\n\nresults: ${path.relative(process.cwd(), flags.out)}\n`);
+  const flags = cmd.opts<PlanFlags & { out?: string }>();
+  const out = flags.out ?? path.resolve(__dirname, "../../bench", flags.quick ? "results-quick.json" : "results.json");
+  const cli = findCli();
+  const options = plan(flags, { cliDir: cli?.dir });
+  const started = Date.now();
+  const write = (r: unknown) => fs.writeFileSync(out, JSON.stringify(r, null, 2) + "\n");
+  const results = await runBench(options, write);
+  write(results);
+  process.stdout.write(
+    formatSummary(results) + `\n\nresults: ${path.relative(process.cwd(), out)} (${((Date.now() - started) / 60_000).toFixed(1)} min)\n`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -1,20 +1,45 @@
 /**
- * Runs the bench scenario once per (concurrency, coalesce) pair, each against its own fresh emulator and stack, through
- * the offline engine driver and the real dynamic-provider host (one host per operation, as the CLI starts them).
+ * Runs the bench matrix: for every scenario, size, engine, parallelism and mode (baseline = coalescing off,
+ * coalesced, null = the floor), a fresh emulator and a fresh stack, then the scenario's phases in order. Per phase it
+ * records the API calls the emulator received, the wall time, failed operations, the provider host's peak memory,
+ * the provider's own calls inside the host (trace) and the checkpoint's size.
  */
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEMO_ACCESS_KEY, startEmulator, type CallRecord, type RunningEmulator } from "../emulator";
-import { createWorkspace, Engine, type RunReport } from "../engine";
-import { PeakMemory } from "./hostMemory";
-import { BenchResultsSchema, type BenchResults, type Concurrency, type PhaseName, type PhaseResult, type RunResult } from "./results";
-import { runProgram, type ProgramModule } from "../engine/program";
-import { benchSeed, GROUPS, groupId, shape, userId, WORKSPACES, workspaceId, type Stage } from "./scenario";
+import { cliDefaultParallel, type BenchEngine } from "./engines/engine";
+import { openCliEngine } from "./engines/cli";
+import { openDriverEngine } from "./engines/driver";
+import { HostMemoryWatcher } from "./hostMemory";
+import { lowerBounds } from "./lowerBound";
+import {
+  BenchResultsSchema,
+  providerOf,
+  type BenchResults,
+  type EngineName,
+  type Mode,
+  type Parallelism,
+  type PhaseResult,
+  type RunKey,
+  type RunResult,
+  type ScenarioName,
+  ScenarioNameSchema,
+} from "./results";
+import { benchSeed } from "./scenario";
+import { SCENARIOS } from "./scenarios";
+import type { Access, PhaseSpec } from "./scenarios/scenario";
+import { summarize, TraceReader } from "./traceSummary";
 
 export interface BenchOptions {
-  readonly users: number;
-  readonly concurrencies: readonly Concurrency[];
   readonly quick: boolean;
+  readonly scenarios: readonly ScenarioName[];
+  readonly sizes: readonly number[];
+  readonly engines: readonly EngineName[];
+  readonly parallelisms: readonly Parallelism[];
+  readonly modes: readonly Mode[];
+  /** Runs left out of the matrix (e.g. a size one engine takes too long for). */
+  readonly skip?: (key: RunKey) => boolean;
   /** Emulator latency: latencyMs + uniform 0..jitterMs. */
   readonly latencyMs: number;
   readonly jitterMs: number;
@@ -25,72 +50,48 @@ export interface BenchOptions {
   readonly maxQps: number;
   readonly maxRetries: number;
   readonly batchWindowMs: number;
+  /** The Pulumi CLI's folder; required when `engines` holds "cli". */
+  readonly cliDir?: string;
   /** Progress lines (stderr by default). */
   readonly log?: (line: string) => void;
 }
 
-export const FULL: Omit<BenchOptions, "log"> = {
-  users: 1000,
-  concurrencies: ["unbounded", 16],
-  quick: false,
-  latencyMs: 20,
-  jitterMs: 20,
-  qps: 100,
-  burst: 100,
-  maxQps: 150,
-  maxRetries: 6,
-  batchWindowMs: 60,
-};
+/** The emulator and client settings every run uses (README, "Scale": documented, never tuned for a ratio). */
+export const SETTINGS = { latencyMs: 20, jitterMs: 20, qps: 100, burst: 100, maxQps: 150, maxRetries: 6, batchWindowMs: 60 } as const;
 
-export const QUICK: Omit<BenchOptions, "log"> = { ...FULL, users: 200, quick: true };
-
-const REPO = path.resolve(__dirname, "../..");
-/** bin/bench/run.js → repo root is two levels up; ts-jest runs bench/run.ts → one level up. */
-function repoRoot(): string {
-  return path.basename(path.dirname(__dirname)) === "bin" ? REPO : path.resolve(__dirname, "..");
-}
-
-/** What the program declares at a stage, as `ws:<workspace>:<user>` → role id and `grp:<group>:<user>`. */
-/**
- * The stage's program as a module, so the engine runs it in a program worker as the CLI runs it in a language host of
- * its own (the compiled scenario: a worker loads JavaScript).
- */
-function stageProgram(users: number, stage: Stage): ProgramModule {
-  return { module: path.join(repoRoot(), "bin", "bench", "scenario.js"), exportName: "declareStage", args: [users, stage] };
-}
-
-function expectedMemberships(users: number, stage: Stage | "destroyed"): Map<string, number | true> {
-  const out = new Map<string, number | true>();
-  if (stage === "destroyed") return out;
-  for (let i = 0; i < users; i++) {
-    if (stage === "removed" && i % 10 === 9) continue;
-    const role = stage !== "initial" && i % 2 === 0 ? 27 : 30;
-    out.set(`ws:${workspaceId(i % WORKSPACES)}:${userId(i)}`, role);
-    out.set(`ws:${workspaceId((i + 1) % WORKSPACES)}:${userId(i)}`, role);
-    out.set(`grp:${groupId(i % GROUPS)}:${userId(i)}`, true);
-    out.set(`grp:${groupId((i + 1) % GROUPS)}:${userId(i)}`, true);
-  }
+/** What Quick BI holds now, as the bench sees it (bench users only; the seeded owner left out). */
+function accessNow(emu: RunningEmulator): Access {
+  const state = emu.state();
+  const out: Access = new Map();
+  for (const m of state.workspaceMembers) if (m.userId.startsWith("be0c")) out.set(`ws:${m.workspaceId}:${m.userId}`, m.roleId);
+  for (const m of state.userGroupMembers) out.set(`grp:${m.userGroupId}:${m.userId}`, true);
   return out;
 }
 
-function converged(emu: RunningEmulator, users: number, stage: Stage | "destroyed"): { expected: number; found: number } {
-  const want = expectedMemberships(users, stage);
-  const state = emu.state();
-  const have = new Map<string, number | true>();
-  for (const m of state.workspaceMembers) if (m.userId.startsWith("be0c")) have.set(`ws:${m.workspaceId}:${m.userId}`, m.roleId);
-  for (const m of state.userGroupMembers) have.set(`grp:${m.userGroupId}:${m.userId}`, true);
+/** Memberships found as declared, less the ones Quick BI holds that were not declared. */
+function converged(have: Access, want: Access): { expected: number; found: number } {
   let found = 0;
   for (const [k, v] of want) if (have.get(k) === v) found++;
-  // Memberships the program does not declare count against convergence too.
   const extra = [...have.keys()].filter((k) => !want.has(k)).length;
   return { expected: want.size, found: found - extra };
 }
 
-export async function runOne(o: BenchOptions, concurrency: Concurrency, coalesce: boolean): Promise<RunResult> {
+function byAction(calls: readonly CallRecord[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of calls) out[c.action ?? "(none)"] = (out[c.action ?? "(none)"] ?? 0) + 1;
+  return out;
+}
+
+export function runLabel(k: RunKey): string {
+  return `${k.scenario} ${k.users} ${k.engine} ${k.parallelism} ${k.mode}`;
+}
+
+export async function runOne(o: BenchOptions, key: RunKey): Promise<{ run: RunResult; cliVersion?: string }> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + "\n"));
+  const scenario = SCENARIOS[key.scenario];
   const calls: CallRecord[] = [];
   const emu = await startEmulator({
-    seed: benchSeed(o.users),
+    seed: benchSeed(key.users),
     latencyMs: o.latencyMs,
     jitterMs: o.jitterMs,
     qps: o.qps,
@@ -98,119 +99,139 @@ export async function runOne(o: BenchOptions, concurrency: Concurrency, coalesce
     randomSeed: 5,
     onCall: (r) => calls.push(r),
   });
-  const ws = await createWorkspace({ repoRoot: repoRoot() });
-  const memory = new PeakMemory();
-  const engine = new Engine({
-    projectDir: ws.dir,
+  const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), "quickbi-bench-trace-"));
+  const setup = {
+    scenario: key.scenario,
+    users: key.users,
+    provider: providerOf(key.mode),
+    parallelism: key.parallelism,
     config: {
       "quickbi:endpoint": emu.url,
       "quickbi:accessKeyId": DEMO_ACCESS_KEY.accessKeyId,
       "quickbi:accessKeySecret": DEMO_ACCESS_KEY.accessKeySecret,
       "quickbi:maxQps": String(o.maxQps),
       "quickbi:maxRetries": String(o.maxRetries),
-      "quickbi:coalesce": String(coalesce),
+      "quickbi:coalesce": String(key.mode !== "baseline"),
       "quickbi:batchWindowMs": String(o.batchWindowMs),
     },
     secretKeys: ["quickbi:accessKeySecret"],
-    parallel: concurrency,
-    callTimeoutMs: 15 * 60_000,
-    hostEnv: { QUICKBI_COALESCE: undefined, QUICKBI_MAX_QPS: undefined, QUICKBI_ACCESS_REPORT_FILE: undefined },
-    onHostStarted: (h) => memory.watch(h.pid),
-  });
-
+    traceFile: path.join(traceDir, "trace.jsonl"),
+  };
+  const defaultParallel = cliDefaultParallel(os.availableParallelism());
+  const started = Date.now();
+  let engine: BenchEngine | undefined;
+  let cliVersion: string | undefined;
+  const memory = new HostMemoryWatcher();
+  const trace = new TraceReader(setup.traceFile);
   const phases: PhaseResult[] = [];
-  const label = `${coalesce ? "coalesced" : "baseline "} concurrency=${concurrency}`;
-  async function phase(name: PhaseName, stage: Stage | "destroyed", run: () => Promise<RunReport>): Promise<void> {
-    calls.length = 0;
-    const started = Date.now();
-    const report = await run();
-    const wallMs = Date.now() - started;
-    const byAction: Record<string, number> = {};
-    for (const c of calls) byAction[c.action ?? "(none)"] = (byAction[c.action ?? "(none)"] ?? 0) + 1;
-    const conv = converged(emu, o.users, stage);
-    const failed = report.steps.filter((s) => s.error !== undefined).length;
-    const result: PhaseResult = {
-      phase: name,
-      wallMs,
-      apiCalls: calls.length,
-      callsByAction: byAction,
-      throttled: calls.filter((c) => c.code.startsWith("Throttling")).length,
-      failedOperations: failed,
-      steps: Object.fromEntries(Object.entries(report.counts).filter(([, n]) => n > 0)),
-      hostPeakRssMiB: memory.stop(),
-      membershipsExpected: conv.expected,
-      membershipsFound: conv.found,
-    };
-    phases.push(result);
-    log(
-      `${label} ${name.padEnd(12)} ${String(wallMs).padStart(7)} ms ${String(result.apiCalls).padStart(6)} calls ` +
-        `${String(result.throttled).padStart(5)} throttled ${failed} failed ` +
-        `converged ${conv.found}/${conv.expected}${report.ok ? "" : ` errors: ${report.errors.slice(0, 2).join("; ")}`}`,
-    );
-  }
-
+  let error: string | undefined;
   try {
-    await phase("create", "initial", () => engine.up(stageProgram(o.users, "initial")));
-    await phase("refresh", "initial", () => engine.refresh());
-    await phase("change-roles", "roles-changed", () => engine.up(stageProgram(o.users, "roles-changed")));
-    await phase("remove-10pct", "removed", () => engine.up(stageProgram(o.users, "removed")));
-    await phase("destroy", "destroyed", () => engine.destroy());
+    if (key.engine === "cli") {
+      if (!o.cliDir) throw new Error("no Pulumi CLI: the cli engine needs `cliDir` (npm run pulumi-cli)");
+      const cli = await openCliEngine(o.cliDir, setup, defaultParallel);
+      cliVersion = cli.version;
+      engine = cli;
+    } else {
+      engine = await openDriverEngine(setup, defaultParallel);
+    }
+    for (const phase of scenario.phases) phases.push(await runPhase(engine, phase));
+  } catch (e) {
+    // A run that cannot go on is recorded as such; the rest of the matrix still runs.
+    error = e instanceof Error ? e.message : String(e);
+    log(`${runLabel(key)}: FAILED: ${error}`);
   } finally {
     memory.stop();
+    await engine?.close().catch(() => undefined);
     await emu.stop();
-    await ws.cleanup();
+    fs.rmSync(traceDir, { recursive: true, force: true });
   }
-  return { concurrency, coalesce, phases };
+  const parallel = engine?.parallel ?? (key.parallelism === "unbounded" ? "unbounded" : defaultParallel);
+  return { run: { ...key, parallel, durationMs: Date.now() - started, ...(error ? { error } : {}), phases }, ...(cliVersion ? { cliVersion } : {}) };
+
+  async function runPhase(e: BenchEngine, phase: PhaseSpec): Promise<PhaseResult> {
+    calls.length = 0;
+    trace.mark();
+    memory.start();
+    const phaseStart = Date.now();
+    const r = phase.op === "up" ? await e.up(phase.stage!) : phase.op === "refresh" ? await e.refresh() : await e.destroy();
+    const hostPeakRssMiB = memory.stop();
+    // The null provider touches no API: Quick BI must stay as seeded.
+    const want = key.mode === "null" ? new Map() : scenario.access(key.users, phase.stage);
+    const conv = converged(accessNow(emu), want);
+    const result: PhaseResult = {
+      phase: phase.name,
+      wallMs: r.wallMs,
+      apiCalls: calls.length,
+      callsByAction: byAction(calls),
+      throttled: calls.filter((c) => c.code.startsWith("Throttling")).length,
+      failedOperations: r.report.steps.filter((s) => s.error !== undefined).length,
+      errors: r.report.errors.slice(0, 3).map((m) => m.slice(0, 500)),
+      steps: Object.fromEntries(Object.entries(r.report.counts).filter(([, n]) => n > 0)),
+      hostPeakRssMiB,
+      membershipsExpected: conv.expected,
+      membershipsFound: conv.found,
+      trace: key.mode === "null" ? null : summarize(trace.read(), phaseStart),
+      checkpoint: e.checkpoint(),
+    };
+    const t = result.trace;
+    log(
+      `${runLabel(key).padEnd(40)} ${phase.name.padEnd(12)} ${(r.wallMs / 1000).toFixed(1).padStart(6)} s ${String(result.apiCalls).padStart(6)} calls ` +
+        `${String(result.throttled).padStart(4)} throttled ${result.failedOperations} failed converged ${conv.found}/${conv.expected}` +
+        (t?.check ? ` check p99 ${t.check.p99Ms} ms` : "") +
+        (t?.diff ? ` diff p99 ${t.diff.p99Ms} ms` : "") +
+        (r.report.ok ? "" : ` errors: ${r.report.errors.slice(0, 2).join("; ").slice(0, 300)}`),
+    );
+    return result;
+  }
 }
 
-function ratio(a: number, b: number): number | null {
-  return b === 0 ? null : Math.round((a / b) * 10) / 10;
+/** Every run of the matrix the options select, in a stable order. */
+export function matrix(o: BenchOptions): RunKey[] {
+  const keys: RunKey[] = [];
+  for (const scenario of o.scenarios)
+    for (const users of o.sizes)
+      for (const engine of o.engines)
+        for (const parallelism of o.parallelisms)
+          for (const mode of o.modes) {
+            const key: RunKey = { scenario, users, engine, parallelism, mode };
+            if (!o.skip?.(key)) keys.push(key);
+          }
+  return keys;
 }
 
-/**
- * The wall time of a stage's program alone: the Pulumi SDK registering every resource against a monitor that answers
- * at once (no provider host, no API), in a process of its own as in the runs. No engine can finish an `up` of that
- * program sooner, so it bounds the wall-time ratio any coalescing can show.
- */
-async function programAlone(users: number, stage: Stage): Promise<number> {
-  const started = Date.now();
-  const run = await runProgram(stageProgram(users, stage));
-  if (run.errors.length > 0) throw new Error(`the ${stage} program failed: ${run.errors[0].message}`);
-  return Date.now() - started;
-}
-
-export async function runBench(o: BenchOptions): Promise<BenchResults> {
+/** The results of the runs so far (written after every run, so a long bench that stops keeps what it measured). */
+export async function runBench(o: BenchOptions, onProgress?: (partial: BenchResults) => void): Promise<BenchResults> {
   const startedAt = new Date();
-  const programAloneMs = {
-    initial: await programAlone(o.users, "initial"),
-    "roles-changed": await programAlone(o.users, "roles-changed"),
-  };
   const runs: RunResult[] = [];
-  for (const concurrency of o.concurrencies) {
-    for (const coalesce of [false, true]) runs.push(await runOne(o, concurrency, coalesce));
+  let cli: { version: string } | null = null;
+  for (const key of matrix(o)) {
+    const r = await runOne(o, key);
+    runs.push(r.run);
+    if (r.cliVersion) cli = { version: r.cliVersion };
+    onProgress?.(assemble(o, startedAt, runs, cli));
   }
-  const comparisons = o.concurrencies.flatMap((concurrency) => {
-    const off = runs.find((r) => r.concurrency === concurrency && !r.coalesce)!;
-    const on = runs.find((r) => r.concurrency === concurrency && r.coalesce)!;
-    return off.phases.map((p, i) => ({
-      concurrency,
-      phase: p.phase,
-      callsRatio: ratio(p.apiCalls, on.phases[i].apiCalls),
-      wallRatio: ratio(p.wallMs, on.phases[i].wallMs),
-    }));
+  return assemble(o, startedAt, runs, cli);
+}
+
+function assemble(o: BenchOptions, startedAt: Date, runs: RunResult[], cli: { version: string } | null): BenchResults {
+  const pairs = [...new Set(runs.map((r) => `${r.scenario}|${r.users}`))].map((s) => {
+    const [scenario, users] = s.split("|");
+    return { scenario: ScenarioNameSchema.parse(scenario), users: Number(users) };
   });
-  const s = shape(o.users);
   return BenchResultsSchema.parse({
-    version: 1,
+    version: 2,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     quick: o.quick,
-    machine: { node: process.version, cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}` },
+    machine: { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.arch()}` },
+    cli,
     emulator: { latencyMs: o.latencyMs, jitterMs: o.jitterMs, qps: o.qps, burst: o.burst },
     client: { maxQps: o.maxQps, maxRetries: o.maxRetries, batchWindowMs: o.batchWindowMs },
-    scenario: { ...s, workspaces: WORKSPACES, groups: GROUPS },
-    programAloneMs,
+    scenarios: pairs.map(({ scenario, users }) => {
+      const s = SCENARIOS[scenario];
+      return { scenario, title: s.title, users, resources: s.resources(users), memberships: s.access(users, s.phases[0].stage).size };
+    }),
+    lowerBounds: pairs.flatMap(({ scenario, users }) => lowerBounds(SCENARIOS[scenario], users, o.qps)),
     runs,
-    comparisons,
   });
 }

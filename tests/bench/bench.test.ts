@@ -1,45 +1,90 @@
 /**
- * The bench in its quick form: a small organization, both modes, through the real host. Speed is what the bench
- * measures, never what a test asserts; this checks that a run completes, converges and reports well-formed results.
+ * The bench in small: each engine runs a scenario in the three modes at a few users. Speed is what the bench measures,
+ * never what a test asserts; this checks that runs converge, that the floor touches no API, that the provider trace,
+ * the host memory and the checkpoint are measured, and that the results are well formed.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { BenchResultsSchema, PHASES } from "../../bench/results";
-import { QUICK, runBench } from "../../bench/run";
-import { formatTable } from "../../bench/table";
+import { plan } from "../../bench/plan";
+import { BenchResultsSchema, type BenchResults, type RunResult } from "../../bench/results";
+import { runBench } from "../../bench/run";
+import { SCENARIOS } from "../../bench/scenarios";
+import { formatSummary } from "../../bench/summary";
+import { describeWithCli } from "../realengine/withCli";
 
 const REPO = path.resolve(__dirname, "../..");
+const USERS = 20;
 
-test("bench --quick with a small N: every phase of both modes converges and the results are well formed", async () => {
-  if (!fs.existsSync(path.join(REPO, "bin/provider/runtime.js"))) throw new Error("run `npm run build` first");
-  const lines: string[] = [];
-  const results = await runBench({ ...QUICK, users: 40, concurrencies: ["unbounded"], qps: 1000, burst: 1000, maxQps: 500, log: (l) => lines.push(l) });
-
-  expect(BenchResultsSchema.safeParse(results).success).toBe(true);
-  expect(results.scenario).toMatchObject({ users: 40, workspaces: 10, groups: 20, perUserWorkspace: 40, perUserGroup: 40, memberships: 160 });
-  expect(results.runs.map((r) => [r.concurrency, r.coalesce])).toEqual([
-    ["unbounded", false],
-    ["unbounded", true],
-  ]);
-  for (const run of results.runs) {
-    expect(run.phases.map((p) => p.phase)).toEqual([...PHASES]);
-    for (const p of run.phases) {
-      expect([run.coalesce, p.phase, p.failedOperations]).toEqual([run.coalesce, p.phase, 0]);
-      expect([run.coalesce, p.phase, p.membershipsFound]).toEqual([run.coalesce, p.phase, p.membershipsExpected]);
-      expect(Object.values(p.callsByAction).reduce((a, b) => a + b, 0)).toBe(p.apiCalls);
-    }
-    expect(run.phases.find((p) => p.phase === "create")!.membershipsExpected).toBe(160);
-    expect(run.phases.find((p) => p.phase === "destroy")!.membershipsExpected).toBe(0);
+function requireBuilt(): void {
+  for (const f of ["bin/provider/runtime.js", "bin/bench/null/provider.js", "bin/bench/scenarios/index.js"]) {
+    if (!fs.existsSync(path.join(REPO, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
-  // The baseline never uses the batch actions; the coalesced run does.
-  const [off, on] = results.runs;
-  const create = (r: typeof off) => r.phases.find((p) => p.phase === "create")!.callsByAction;
-  expect(create(off).AddWorkspaceUsers ?? 0).toBe(0);
-  expect(create(on).AddWorkspaceUsers ?? 0).toBeGreaterThan(0);
-  expect(results.comparisons).toHaveLength(PHASES.length);
-  expect(formatTable(results)).toContain("engine concurrency: unbounded");
-  // The floor (each stage's program with nothing behind it) is measured and printed.
-  expect(Object.keys(results.programAloneMs)).toEqual(["initial", "roles-changed"]);
-  expect(formatTable(results)).toMatch(/the program alone \(Pulumi SDK, instant answers, no provider\): create \d+\.\ds, change-roles \d+\.\ds/);
-  expect(lines).toHaveLength(2 * PHASES.length);
-}, 300_000);
+}
+
+function mode(results: BenchResults, m: RunResult["mode"]): RunResult {
+  return results.runs.find((r) => r.mode === m)!;
+}
+
+function checkRuns(results: BenchResults, expectRuns: number): void {
+  expect(BenchResultsSchema.safeParse(results).success).toBe(true);
+  expect(results.runs).toHaveLength(expectRuns);
+  for (const run of results.runs) {
+    const scenario = SCENARIOS[run.scenario];
+    const label = `${run.engine} ${run.mode}`;
+    expect([label, run.error]).toEqual([label, undefined]);
+    expect(run.phases.map((p) => p.phase)).toEqual(scenario.phases.map((p) => p.name));
+    for (const p of run.phases) {
+      const at = `${label} ${p.phase}`;
+      expect([at, p.failedOperations, p.errors]).toEqual([at, 0, []]);
+      expect([at, p.membershipsFound]).toEqual([at, p.membershipsExpected]);
+      expect(Object.values(p.callsByAction).reduce((a, b) => a + b, 0)).toBe(p.apiCalls);
+      expect([at, p.hostPeakRssMiB !== null && p.hostPeakRssMiB > 0]).toEqual([at, os.platform() === "linux"]);
+      expect(p.checkpoint).not.toBeNull();
+    }
+    const create = run.phases[0];
+    expect(create.checkpoint?.resources).toBe(scenario.resources(USERS));
+    expect(run.phases.at(-1)?.checkpoint?.resources).toBe(0);
+    if (run.mode === "null") {
+      // The floor: no API, no trace (the null provider is not the package's), Quick BI left as seeded.
+      expect(run.phases.map((p) => [p.apiCalls, p.membershipsExpected, p.trace])).toEqual(run.phases.map(() => [0, 0, null]));
+    } else {
+      expect(create.membershipsExpected).toBe(scenario.access(USERS, scenario.phases[0].stage).size);
+      // Every check the engine made reached the traced provider.
+      expect(create.trace?.check?.count).toBe(scenario.resources(USERS));
+      expect(create.trace?.create?.count).toBe(scenario.resources(USERS));
+    }
+  }
+  // The baseline writes one user per call.
+  expect(mode(results, "baseline").phases[0].callsByAction.AddWorkspaceUsers ?? 0).toBe(0);
+  expect(results.lowerBounds.map((b) => b.phase)).toEqual(SCENARIOS[results.runs[0].scenario].phases.map((p) => p.name));
+  expect(formatSummary(results)).toContain(`${results.runs[0].scenario} ${USERS} ${results.runs[0].engine}`);
+}
+
+test("the offline driver: the access scenario in the three modes, unbounded", async () => {
+  requireBuilt();
+  const o = plan({ sizes: [USERS], scenarios: ["access"], engines: ["driver"], parallelism: ["unbounded"] }, { cliDir: undefined });
+  const results = await runBench({ ...o, log: () => undefined });
+  checkRuns(results, 3);
+  // With every operation launched at once, coalescing merges the adds of one workspace.
+  expect(mode(results, "coalesced").phases[0].callsByAction.AddWorkspaceUsers ?? 0).toBeGreaterThan(0);
+  expect(results.runs.map((r) => [r.mode, r.parallel])).toEqual([
+    ["null", "unbounded"],
+    ["baseline", "unbounded"],
+    ["coalesced", "unbounded"],
+  ]);
+  expect(results.cli).toBeNull();
+}, 600_000);
+
+describeWithCli("the bench on the real CLI", (cli) => {
+  test("the one-user scenario in the three modes at the CLI's default parallelism", async () => {
+    requireBuilt();
+    const o = plan({ sizes: [USERS], scenarios: ["one-user"], engines: ["cli"], parallelism: ["default"] }, { cliDir: cli.dir });
+    const results = await runBench({ ...o, log: () => undefined });
+    checkRuns(results, 3);
+    expect(results.runs.map((r) => r.parallel)).toEqual([1, 2, 3].map(() => 4 * os.availableParallelism()));
+    expect(results.cli?.version).toMatch(/^3\.\d+\.\d+/);
+    // The CLI's checkpoint of the package's resources and of the null provider's are both measured.
+    expect(results.runs.map((r) => r.phases[0].checkpoint!.bytes > 0)).toEqual([true, true, true]);
+  }, 600_000);
+});

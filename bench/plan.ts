@@ -1,0 +1,55 @@
+/**
+ * Which runs `npm run bench` makes. The full run: the issue-18 and issue-15 scenarios at 200, 1000 and 5000 users, on
+ * both engines, at both parallelism settings, in all three modes; the list-form twin of the issue-18 scenario on the
+ * CLI (the one-user vs list guidance); 5000 users on the CLI only. `--quick`: one engine, small sizes.
+ */
+import { InvalidArgumentError } from "commander";
+import { z } from "zod";
+import type { BenchOptions } from "./run";
+import { SETTINGS } from "./run";
+import { EngineNameSchema, ModeSchema, ParallelismSchema, ScenarioNameSchema, type RunKey } from "./results";
+
+export interface PlanFlags {
+  quick?: boolean;
+  sizes?: number[];
+  scenarios?: string[];
+  engines?: string[];
+  parallelism?: string[];
+  modes?: string[];
+}
+
+function parseList<T>(schema: z.ZodType<T>, values: string[] | undefined, flag: string): T[] | undefined {
+  return values?.map((v) => {
+    const r = schema.safeParse(v);
+    if (!r.success) throw new InvalidArgumentError(`--${flag}: "${v}" is not one of ${JSON.stringify((schema as unknown as z.ZodEnum<[string]>).options)}`);
+    return r.data;
+  });
+}
+
+/** The full run leaves out: 5000 users on the offline driver, and the list-form scenario off the CLI. */
+export function fullRunSkips(key: RunKey): boolean {
+  if (key.users >= 5000 && key.engine === "driver") return true;
+  if (key.scenario === "one-user-lists" && key.engine !== "cli") return true;
+  return false;
+}
+
+export const FULL_SIZES = [200, 1000, 5000] as const;
+export const QUICK_SIZES = [100] as const;
+
+export function plan(flags: PlanFlags, found: { cliDir: string | undefined }): BenchOptions {
+  const engines = parseList(EngineNameSchema, flags.engines, "engines") ?? (flags.quick ? [found.cliDir ? "cli" : "driver"] : ["cli", "driver"]);
+  if (engines.includes("cli") && !found.cliDir) {
+    throw new InvalidArgumentError("the cli engine needs a Pulumi CLI: run `npm run pulumi-cli` (or --engines driver)");
+  }
+  return {
+    ...SETTINGS,
+    quick: flags.quick ?? false,
+    scenarios: parseList(ScenarioNameSchema, flags.scenarios, "scenarios") ?? ["one-user", "access", "one-user-lists"],
+    sizes: flags.sizes ?? [...(flags.quick ? QUICK_SIZES : FULL_SIZES)],
+    engines,
+    parallelisms: parseList(ParallelismSchema, flags.parallelism, "parallelism") ?? ["default", "unbounded"],
+    modes: parseList(ModeSchema, flags.modes, "modes") ?? ["null", "baseline", "coalesced"],
+    skip: flags.quick ? undefined : fullRunSkips,
+    ...(found.cliDir ? { cliDir: found.cliDir } : {}),
+  };
+}
