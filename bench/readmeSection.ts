@@ -103,15 +103,21 @@ function phaseTable(r: BenchResults, scenario: ScenarioName, users: number, engi
   );
 }
 
-/** Where the time goes in the coalesced runs: the engine's serial checks, the provider's writes, the tail. */
+/** The engine's cadence: mean time from one check's start to the next (the engine calls check one at a time). */
+function cadence(t: MethodTiming | null | undefined): string {
+  return t && t.count > 1 ? `${((t.lastEndMs - t.firstStartMs) / (t.count - 1)).toFixed(1)} ms` : dash;
+}
+
+/** Where the time goes in the coalesced runs: the engine's serial checks, the provider's calls, the API, the tail. */
 function timeTable(r: BenchResults, scenario: ScenarioName, users: number): string | undefined {
   const rows: (string | number)[][] = [];
   for (const parallelism of ["default", "unbounded"] as const) {
-    const run = findRun(r, { scenario, users, engine: "cli", parallelism, mode: "coalesced" });
+    const key: RunKey = { scenario, users, engine: "cli", parallelism, mode: "coalesced" };
+    const run = findRun(r, key);
     for (const p of run?.phases ?? []) {
       const t = p.trace;
-      const floor = floorOf(r, { scenario, users, engine: "cli", parallelism, mode: "coalesced" }, p.phase);
-      const ops = [t?.create, t?.update, t?.read, t?.delete].filter((x) => x != null);
+      const floor = floorOf(r, key, p.phase);
+      const ops = [t?.create, t?.update, t?.read, t?.delete].filter((o) => o != null);
       const lastOpEnd = ops.length > 0 ? Math.max(...ops.map((o) => o.lastEndMs)) : undefined;
       const firstOp = ops.length > 0 ? Math.min(...ops.map((o) => o.firstStartMs)) : undefined;
       rows.push([
@@ -120,16 +126,28 @@ function timeTable(r: BenchResults, scenario: ScenarioName, users: number): stri
         secs(p.wallMs),
         floor ? secs(floor.wallMs) : dash,
         t?.check ? `${secs(t.check.firstStartMs)} → ${secs(t.check.lastEndMs)}` : dash,
-        t?.check ? `${((t.check.lastEndMs - t.check.firstStartMs) / Math.max(1, t.check.count - 1)).toFixed(1)} ms` : dash,
+        `${cadence(t?.check)} / ${cadence(floor?.trace?.check)}`,
         firstOp !== undefined && lastOpEnd !== undefined ? `${secs(firstOp)} → ${secs(lastOpEnd)}` : dash,
         ops.map((o) => `${o.count} × ${o.p50Ms.toFixed(0)} ms (p99 ${o.p99Ms.toFixed(0)})`).join(", ") || dash,
+        p.apiSpan ? `${p.apiCalls}: ${secs(p.apiSpan.firstMs)} → ${secs(p.apiSpan.lastMs)}` : "none",
         lastOpEnd !== undefined ? secs(p.wallMs - lastOpEnd) : dash,
       ]);
     }
   }
   if (rows.length === 0) return undefined;
   return mdTable(
-    ["parallelism", "phase", "wall", "floor", "checks (from the CLI's start)", "check to check", "provider writes / reads", "calls × p50", "after the last call"],
+    [
+      "parallelism",
+      "phase",
+      "wall",
+      "floor",
+      "checks (from the CLI's start)",
+      "check to check: coalesced / floor",
+      "provider create/update/read/delete",
+      "calls × p50",
+      "API requests",
+      "after the last call",
+    ],
     rows,
   );
 }

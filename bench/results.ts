@@ -74,8 +74,10 @@ export const PhaseResultSchema = z.object({
   /** Memberships in the emulator after the phase that the program declares (a convergence check). */
   membershipsExpected: z.number().int().nonnegative(),
   membershipsFound: z.number().int().nonnegative(),
-  /** The provider's calls inside the host (QUICKBI_PROVIDER_TRACE_FILE); null for the null provider. */
+  /** The provider's calls inside the host (QUICKBI_PROVIDER_TRACE_FILE; the null provider's too). */
   trace: TraceSummarySchema.nullable(),
+  /** When the first and the last API request of the phase arrived at the emulator, ms from the phase's start. */
+  apiSpan: z.object({ firstMs: z.number(), lastMs: z.number() }).nullable(),
   /** The checkpoint after the phase: its size in bytes and the custom resources it holds. */
   checkpoint: z.object({ bytes: z.number().int().nonnegative(), resources: z.number().int().nonnegative() }).nullable(),
 });

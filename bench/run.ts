@@ -76,6 +76,13 @@ function converged(have: Access, want: Access): { expected: number; found: numbe
   return { expected: want.size, found: found - extra };
 }
 
+/** When the phase's first and last API request arrived, from its start. */
+function apiSpan(calls: readonly CallRecord[], phaseStart: number): { firstMs: number; lastMs: number } | null {
+  if (calls.length === 0) return null;
+  const at = calls.map((c) => Date.parse(c.timestamp) - phaseStart);
+  return { firstMs: Math.min(...at), lastMs: Math.max(...at) };
+}
+
 function byAction(calls: readonly CallRecord[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const c of calls) out[c.action ?? "(none)"] = (out[c.action ?? "(none)"] ?? 0) + 1;
@@ -170,7 +177,8 @@ export async function runOne(o: BenchOptions, key: RunKey): Promise<{ run: RunRe
       hostPeakRssMiB,
       membershipsExpected: conv.expected,
       membershipsFound: conv.found,
-      trace: key.mode === "null" ? null : summarize(trace.read(), phaseStart),
+      trace: summarize(trace.read(), phaseStart),
+      apiSpan: apiSpan(calls, phaseStart),
       checkpoint: e.checkpoint(),
     };
     const t = result.trace;

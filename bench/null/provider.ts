@@ -1,13 +1,16 @@
 /**
  * The null provider's methods, loaded by the dynamic-provider host (bench/null/resources.ts names this file's compiled
  * copy in `__provider`). Every method answers at once without any API: outputs are the inputs, a diff compares them.
- * Identity fields replace (delete first), like the package's memberships; everything else updates in place.
+ * Identity fields replace (delete first), like the package's memberships; everything else updates in place. Its calls
+ * are traced like the package's (QUICKBI_PROVIDER_TRACE_FILE), so the engine's own cadence shows in the floor too.
  */
+import { traced } from "../../provider/trace";
+
 type Props = Record<string, unknown>;
 
 const IDENTITY = ["workspaceId", "userGroupId", "userId"];
 
-export const provider = {
+const nullProvider = {
   async check(_olds: Props, news: Props): Promise<{ inputs: Props }> {
     return { inputs: news };
   },
@@ -31,3 +34,5 @@ export const provider = {
     return;
   },
 };
+
+export const provider = traced("null", nullProvider);

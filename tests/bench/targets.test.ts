@@ -19,6 +19,7 @@ function phase(name: PhaseResult["phase"], wallMs: number, calls: Record<string,
     membershipsExpected: 0,
     membershipsFound: 0,
     trace: null,
+    apiSpan: null,
     checkpoint: null,
     ...extra,
   };
