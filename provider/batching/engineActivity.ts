@@ -61,12 +61,18 @@ export function onStall(listener: () => void): () => void {
   };
 }
 
+/**
+ * (Re)starts the settle timer when every operation under way waits in a window: the windows go once that has held for
+ * STALL_SETTLE_MS with no change (an operation arriving, parking or ending starts the count again).
+ */
 function checkStall(): void {
-  if (stallTimer !== undefined || inFlight === 0 || parkedCalls < inFlight || inFlight > STALL_MAX_IN_FLIGHT) return;
+  if (stallTimer !== undefined) clearTimeout(stallTimer);
+  stallTimer = undefined;
+  if (inFlight === 0 || parkedCalls < inFlight || inFlight > STALL_MAX_IN_FLIGHT) return;
   const seen = generation;
   stallTimer = setTimeout(() => {
     stallTimer = undefined;
-    if (seen !== generation || inFlight === 0 || parkedCalls < inFlight) return checkStall();
+    if (seen !== generation || inFlight === 0 || parkedCalls < inFlight) return;
     for (const l of [...stallListeners]) l();
   }, STALL_SETTLE_MS);
   stallTimer.unref?.();

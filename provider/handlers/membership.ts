@@ -21,6 +21,7 @@ import { failures, type MemberFailure, type Outcomes } from "../service/outcome"
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { ADOPT_REQUIRED, AdoptRequiredError, MembershipWriteError, PartialApplyError } from "./errors";
 import { checkResult, parseOrThrow, type Handler } from "./handler";
+import type { CreateJournal } from "./journal";
 import type { ClaimMode, Ownership, TargetKind } from "./ownership";
 
 /** What an operation does to access, for the report. `changes` undefined: not known before the apply. */
@@ -46,6 +47,8 @@ export interface MembershipContext {
   readonly reporter: () => AccessReporter;
   readonly names: NameDirectory;
   readonly ownership: Ownership;
+  /** Creates an earlier, interrupted run of a resource may have made (journal.ts). */
+  readonly journal: CreateJournal;
   /** `quickbi:callerUserId`: the provider's own Quick BI identity, which the authoritative guards keep. */
   readonly callerUserId: () => string | undefined;
 }
@@ -193,6 +196,7 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
     },
 
     async diff(id, olds, news) {
+      ctx.journal.known(urnOf(news));
       const old = parseState(olds);
       // State we cannot read: let update converge it rather than guess at a replace.
       if (old === undefined) return { changes: true };
@@ -215,6 +219,7 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
 
     async read(id, props) {
       const urn = urnOf(props);
+      ctx.journal.known(urn);
       const r = await kind.read(id, partialState(id, props), applyContext(urn));
       if (r === undefined) return {};
       const outs = withUrn(r.outs, urn);
@@ -228,11 +233,13 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
     async update(id, olds, news) {
       const want = parseOrThrow(kind.type, "inputs", kind.inputs, news);
       const urn = urnOf(news);
+      ctx.journal.known(urn);
       return { outs: finish(id, await kind.apply(id, want, parseState(olds), applyContext(urn)), "update", news, urn) };
     },
 
     async delete(id, props) {
       const urn = urnOf(props);
+      ctx.journal.known(urn);
       const r = await kind.remove(id, partialState(id, props), applyContext(urn));
       ctx.ownership.deleted(urn);
       if (r === undefined) return;

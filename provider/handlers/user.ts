@@ -10,6 +10,7 @@ import type { OrgUser, UserPatch } from "../service";
 import { accountNameMatches } from "../service/users";
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { AdoptRequiredError, GoneError, InvalidPropertiesError } from "./errors";
+import { journalKey } from "./journal";
 import { resourceLabel } from "./ownership";
 import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler } from "./handler";
 import type { MembershipContext } from "./membership";
@@ -139,12 +140,15 @@ export function createUserHandler(ctx: MembershipContext): Handler {
     },
 
     async diff(_id, olds, news) {
+      ctx.journal.known(urnOf(news));
       const o = UserOutputsSchema.safeParse(olds);
       // State we cannot read: let update converge it rather than guess at a replace.
       if (!o.success) return { changes: true };
       const old = o.data;
-      // Before any membership of this user reports: its nickname may be secret.
+      // Before any membership of this user reports (the engine diffs the user before the resources using its id):
+      // the report may name the user — unless the program made the nickname secret.
       if (secretFields(news).has("nickName")) ctx.names.markSecret(old.userId);
+      else ctx.names.remember([[old.userId, old.nickName]]);
       ctx.ownership.ownUser(urnOf(news), old.userId);
       const fc = checkFields(userShape, news);
       const n = fc.values;
@@ -175,14 +179,21 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       const svc = services().users;
       const secret = secretFields(inputs);
       const urn = urnOf(inputs);
+      const account = accountOf(want);
+      // Taken over: with `adopt`, or when an earlier, interrupted run of this resource set out to create it.
+      const takeOver = want.adopt === true || (account !== undefined && ctx.journal.ours(urn, journalKey.account(account)));
       const existing = await svc.findByAccount({ accountId: want.accountId, accountName: want.accountName });
       if (existing !== undefined) {
-        if (!want.adopt) throw new AdoptRequiredError(RESOURCE, [describe(existing, secret)]);
+        if (!takeOver) {
+          if (account !== undefined) ctx.journal.refused(urn, [journalKey.account(account)]);
+          throw new AdoptRequiredError(RESOURCE, [describe(existing, secret)]);
+        }
         const adopted = await converge(existing.userId, existing, want);
         ctx.ownership.ownUser(urn, adopted.userId);
         learn(adopted, inputs);
         return { id: adopted.userId, outs: outputsOf(adopted, want, urn) };
       }
+      if (account !== undefined) ctx.journal.intend(urn, [journalKey.account(account)]);
       let created: OrgUser;
       try {
         created = await svc.create({
@@ -194,7 +205,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
         });
       } catch (e) {
         // The account exists but the lookup could not see it (e.g. a RAM name Quick BI stores differently).
-        if (isQuickBIApiError(e) && e.code === "User.AlreadyIn.Organization" && !want.adopt) {
+        if (isQuickBIApiError(e) && e.code === "User.AlreadyIn.Organization" && !takeOver) {
           const account = secret.has("accountName") || secret.has("accountId") ? "[secret]" : JSON.stringify(want.accountName ?? want.accountId ?? "");
           throw new AdoptRequiredError(RESOURCE, [`a user with account ${account}`], e.code);
         }
@@ -206,6 +217,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
     },
 
     async read(id, props) {
+      ctx.journal.known(urnOf(props));
       const old = UserOutputsSchema.partial().safeParse(props ?? {});
       const prev: Partial<UserOutputs> = old.success ? old.data : {};
       const current = await services().users.get(id);
@@ -229,6 +241,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
     },
 
     async update(id, _olds, news) {
+      ctx.journal.known(urnOf(news));
       const want = parseOrThrow(RESOURCE, "inputs", UserInputsSchema, news);
       const current = await services().users.get(id);
       if (current === undefined) throw new GoneError(RESOURCE, `user ${id}`);
@@ -238,6 +251,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
     },
 
     async delete(id, props) {
+      ctx.journal.known(urnOf(props));
       const old = UserOutputsSchema.partial().safeParse(props ?? {});
       const prev = old.success ? old.data : {};
       // Another resource of the stack took this user over (a rename with adopt): it stays, only this record goes.

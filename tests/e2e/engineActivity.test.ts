@@ -110,25 +110,3 @@ test("with only checks in between, each role change goes alone, with no read", a
   expect(reads).toBe(0);
 });
 
-test("a bounded engine is not kept waiting: once every operation under way waits in a window, the window goes", async () => {
-  // A quiet gap of 10 s (the longest allowed): only the stall rule (engineActivity.ts) sends these before the test's
-  // own 8 s limit.
-  const slow = await startHarness(undefined, { "quickbi:batchWindowMs": "10000" });
-  try {
-    const regs = await register(() => {
-      new WorkspaceMembership("p", { workspaceId: SEED.sandbox, userId: SEED.pavel, role: "viewer" });
-      new WorkspaceMembership("d", { workspaceId: SEED.sandbox, userId: SEED.diego, role: "viewer" });
-      new WorkspaceMembership("a", { workspaceId: SEED.sandbox, userId: SEED.arjun, role: "viewer" });
-    }, slow.config);
-    const seq = await lastSeq(slow.emu);
-    // Checked one at a time, then three creates at once, as an engine with --parallel 3 sends them: all three wait in
-    // one window, then go together.
-    const checked = [];
-    for (const r of regs.values()) checked.push({ r, inputs: (await slow.host.check(r.urn, {}, r.inputs)).inputs });
-    await Promise.all(checked.map(({ r, inputs }) => slow.host.create(r.urn, inputs)));
-    const adds = (await callsSince(slow.emu, seq)).filter((c) => c.code === "OK" && c.action === "AddWorkspaceUsers");
-    expect(adds.map((c) => c.params.UserIds.split(",").sort())).toEqual([[SEED.pavel, SEED.diego, SEED.arjun].sort()]);
-  } finally {
-    await stopHarness(slow);
-  }
-}, 8_000);
