@@ -61,10 +61,13 @@ function outputsOf(
   u: OrgUser,
   declared: { accountId?: string | null; accountName?: string | null; userType?: UserTypeName; transferWorksTo?: string | null },
   urn: string | undefined,
+  secret: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
   return compact({
-    // Delete sees only outputs: the URN lets it tell its own user from one another resource took over.
+    // Delete and read see only outputs: the URN tells its own user from one another resource has taken over, and
+    // which inputs were secret keeps refresh and destroy from naming what the program hid.
     [URN_KEY]: urn,
+    [SECRETS_KEY]: secret.size > 0 ? [...secret] : undefined,
     userId: u.userId,
     // Quick BI may omit AccountId (until the first login); keep what was declared then.
     accountId: u.accountId ?? declared.accountId ?? undefined,
@@ -191,7 +194,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
         const adopted = await converge(existing.userId, existing, want);
         ctx.ownership.ownUser(urn, adopted.userId);
         learn(adopted, inputs);
-        return { id: adopted.userId, outs: outputsOf(adopted, want, urn) };
+        return { id: adopted.userId, outs: outputsOf(adopted, want, urn, secret) };
       }
       if (account !== undefined) ctx.journal.intend(urn, [journalKey.account(account)]);
       let created: OrgUser;
@@ -213,7 +216,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       }
       ctx.ownership.ownUser(urn, created.userId);
       learn(created, inputs);
-      return { id: created.userId, outs: outputsOf(created, want, urn) };
+      return { id: created.userId, outs: outputsOf(created, want, urn, secret) };
     },
 
     async read(id, props) {
@@ -228,7 +231,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
         accountName: prev.accountName,
         userType: prev.userType,
         transferWorksTo: prev.transferWorksTo,
-      }, urnOf(props));
+      }, urnOf(props), secretFields(props));
       // The account is the identity and cannot drift; the rest is reported as Quick BI holds it.
       return readResult(id, props, outs, () => compact({
         accountId: prev.accountId ?? undefined,
@@ -247,7 +250,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       if (current === undefined) throw new GoneError(RESOURCE, `user ${id}`);
       const after = await converge(id, current, want);
       learn(after, news);
-      return { outs: outputsOf(after, want, urnOf(news)) };
+      return { outs: outputsOf(after, want, urnOf(news), secretFields(news)) };
     },
 
     async delete(id, props) {
