@@ -8,7 +8,7 @@
  * The quiet gap is 500 ms here and the engine "streams" a call every 50 ms, so the outcome does not hang on a few
  * milliseconds of scheduling.
  */
-import { GroupMembership, WorkspaceMembership } from "pulumi-quickbi";
+import { QuickBIUser, WorkspaceMembership } from "pulumi-quickbi";
 import { SEED, Tracked, callsSince, lastSeq, membersOf, quickbiState, register, startHarness, stopHarness, type Harness } from "./harness";
 
 const QUIET_MS = 500;
@@ -65,20 +65,21 @@ async function roleChanges(since: number) {
 
 test("while other operations are under way, a role change waits for the next one: one UpdateWorkspaceUsersRole", async () => {
   const { a, b, aNext, bNext } = await twoViewers();
-  // Another resource's deletes keep arriving and take a while in Quick BI (not waiting in any window): the engine is
-  // busy, so the window stays open for more.
+  // Another resource's deletes keep arriving and take a while in Quick BI, in calls no window coalesces (DeleteUser):
+  // the engine is busy with more than what waits in windows, so the window stays open for more.
+  const ghost = "ffffffffffffffffffffffffffff0001";
   const reg = (await register(() => {
-    new GroupMembership("bystander", { userGroupId: SEED.business, userId: SEED.diego });
+    new QuickBIUser("bystander", { accountId: "2000000000000099", nickName: "Bystander", userType: "analyst" });
   }, h.config)).get("bystander")!;
-  const gone = { ...reg.inputs, userIds: [SEED.diego] };
-  h.emu.setFaults({ rules: [{ actions: ["DeleteUserGroupMember"], slowRate: 1, slowMs: 300 }] });
+  const gone = { ...reg.inputs, userId: ghost, userType: "analyst", roleIds: [] };
+  h.emu.setFaults({ rules: [{ actions: ["DeleteUser"], slowRate: 1, slowMs: 300 }] });
   const seq = await lastSeq(h.emu);
 
   const first = a.up(aNext);
   const until = Date.now() + 2 * QUIET_MS + 500;
   const deletes: Promise<unknown>[] = [];
   while (Date.now() < until) {
-    deletes.push(h.host.delete(reg.urn, `${SEED.business}:${SEED.diego}`, gone, reg.inputs));
+    deletes.push(h.host.delete(reg.urn, ghost, gone, reg.inputs));
     await sleep(50);
   }
   const second = b.up(bNext);
