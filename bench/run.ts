@@ -196,8 +196,9 @@ export async function runOne(o: BenchOptions, key: RunKey): Promise<{ run: RunRe
 /** Every run of the matrix the options select, in a stable order. */
 export function matrix(o: BenchOptions): RunKey[] {
   const keys: RunKey[] = [];
-  for (const scenario of o.scenarios)
-    for (const users of o.sizes)
+  // Sizes outermost, in the order given: the full run measures the targets' size (1000) first.
+  for (const users of o.sizes)
+    for (const scenario of o.scenarios)
       for (const engine of o.engines)
         for (const parallelism of o.parallelisms)
           for (const mode of o.modes) {
