@@ -65,14 +65,15 @@ export class HostMemoryWatcher {
   #peakKiB: number | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  /** Polls the hosts' memory every `everyMs`, and looks for new hosts every `scanEvery` polls. */
+  /** Polls the hosts' memory every `everyMs`; looks for hosts at every poll until one is found, then every `scanEvery`. */
   start(everyMs = 200, scanEvery = 5): void {
     this.stop();
     this.#peakKiB = undefined;
     let known: number[] = [];
     let tick = 0;
     const sample = (): void => {
-      if (tick++ % scanEvery === 0) known = [...new Set([...known, ...providerHosts()])];
+      if (known.length === 0 || tick % scanEvery === 0) known = [...new Set([...known, ...providerHosts()])];
+      tick++;
       for (const pid of known) {
         const v = readHwmKiB(pid);
         if (v !== undefined) this.#peakKiB = Math.max(this.#peakKiB ?? 0, v);

@@ -7,8 +7,7 @@
  */
 import { InvalidArgumentError } from "commander";
 import { z } from "zod";
-import type { BenchOptions } from "./run";
-import { SETTINGS } from "./run";
+import { SETTINGS, type BenchOptions } from "./options";
 import { EngineNameSchema, ModeSchema, ParallelismSchema, ScenarioNameSchema, type RunKey } from "./results";
 
 export interface PlanFlags {

@@ -1,6 +1,6 @@
 /** Which runs `npm run bench` and `npm run bench -- --quick` make. */
 import { plan } from "../../bench/plan";
-import { matrix } from "../../bench/run";
+import { cells, matrix, rotation } from "../../bench/run";
 
 const count = (keys: ReturnType<typeof matrix>, f: (k: ReturnType<typeof matrix>[number]) => string) =>
   keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [f(k)]: (acc[f(k)] ?? 0) + 1 }), {});
@@ -33,4 +33,18 @@ test("--quick: one engine, the CLI when there is one, both scenarios at 30 users
   expect(new Set(matrix(plan({ quick: true }, { cliDir: undefined })).map((k) => k.engine))).toEqual(new Set(["driver"]));
   expect(() => plan({ engines: ["cli"] }, { cliDir: undefined })).toThrow(/npm run pulumi-cli/);
   expect(() => plan({ modes: ["fast"] }, { cliDir: "/cli" })).toThrow(/--modes: "fast"/);
+});
+
+test("runs that differ only in mode form a cell; their phases interleave in an order rotated from phase to phase", () => {
+  const keys = matrix(plan({ sizes: [10], scenarios: ["one-user"], engines: ["driver"] }, { cliDir: undefined }));
+  expect(cells(keys).map((c) => c.map((k) => `${k.parallelism} ${k.mode}`))).toEqual([
+    ["default null", "default baseline", "default coalesced"],
+    ["unbounded null", "unbounded baseline", "unbounded coalesced"],
+  ]);
+  expect([0, 1, 2, 3].map((i) => rotation(["null", "baseline", "coalesced"], i).join(" "))).toEqual([
+    "null baseline coalesced",
+    "baseline coalesced null",
+    "coalesced null baseline",
+    "null baseline coalesced",
+  ]);
 });
