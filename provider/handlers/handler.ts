@@ -5,7 +5,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
-import type { Services } from "../service";
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { InvalidPropertiesError } from "./errors";
 
@@ -17,9 +16,6 @@ export interface Handler {
   update(id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult>;
   delete(id: string, props: unknown): Promise<void>;
 }
-
-/** Services are created on first use, after `configure` has run. */
-export type ServicesProvider = () => Services;
 
 /** Outputs and inputs must not contain `undefined` (protobuf Struct refuses it): drop such keys. */
 export function compact<T extends Record<string, unknown>>(o: T): Record<string, unknown> {
@@ -48,12 +44,11 @@ export function checkResult<S extends z.ZodRawShape>(
   shape: S,
   news: unknown,
   cross: (fc: FieldCheck<S>) => CheckFailure[],
+  fc: FieldCheck<S> = checkFields(shape, news),
 ): pulumi.dynamic.CheckResult {
-  const fc = checkFields(shape, news);
   const failures = [...fc.failures, ...cross(fc)];
-  const raw = news !== null && typeof news === "object" ? (news as Record<string, unknown>) : {};
   const inputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
+  for (const [k, v] of Object.entries(fc.raw)) {
     if (v === undefined || v === null) continue;
     inputs[k] = Object.prototype.hasOwnProperty.call(fc.values, k) ? (fc.values as Record<string, unknown>)[k] : v;
   }
