@@ -16,7 +16,11 @@ interface Point {
   value: number;
 }
 
-const SERIES: Record<Mode, string> = { baseline: "baseline (coalesce=false)", coalesced: "coalesced (default)", null: "floor: null provider / lower bound" };
+const SERIES: Record<Mode, string> = {
+  baseline: "baseline (coalesce=false)",
+  coalesced: "coalesced (default)",
+  null: "floor: null provider / lower bound",
+};
 const METRICS = { calls: "API calls (all phases)", wall: "wall time, s (all phases)" };
 
 export function chartPoints(r: BenchResults): Point[] {
@@ -26,12 +30,28 @@ export function chartPoints(r: BenchResults): Point[] {
     const panel = `${run.scenario}, ${run.parallelism} parallelism`;
     const engine = run.engine === "cli" ? "Pulumi CLI (solid)" : "offline driver (dashed)";
     const wall = run.phases.reduce((n, p) => n + p.wallMs, 0) / 1000;
-    out.push({ panel, metric: METRICS.wall, series: SERIES[run.mode], engine, users: run.users, value: Math.round(wall * 10) / 10 });
+    out.push({
+      panel,
+      metric: METRICS.wall,
+      series: SERIES[run.mode],
+      engine,
+      users: run.users,
+      value: Math.round(wall * 10) / 10,
+    });
     const calls =
       run.mode === "null"
-        ? r.lowerBounds.filter((b) => b.scenario === run.scenario && b.users === run.users).reduce((n, b) => n + b.total, 0)
+        ? r.lowerBounds
+            .filter((b) => b.scenario === run.scenario && b.users === run.users)
+            .reduce((n, b) => n + b.total, 0)
         : run.phases.reduce((n, p) => n + p.apiCalls, 0);
-    out.push({ panel, metric: METRICS.calls, series: SERIES[run.mode], engine, users: run.users, value: Math.max(1, calls) });
+    out.push({
+      panel,
+      metric: METRICS.calls,
+      series: SERIES[run.mode],
+      engine,
+      users: run.users,
+      value: Math.max(1, calls),
+    });
   }
   return out;
 }
@@ -39,17 +59,34 @@ export function chartPoints(r: BenchResults): Point[] {
 export function chartSpec(r: BenchResults): vl.TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: `pulumi-quickbi bench, ${r.startedAt.slice(0, 10)}: API calls and wall time against users`, anchor: "start" },
+    title: {
+      text: `pulumi-quickbi bench, ${r.startedAt.slice(0, 10)}: API calls and wall time against users`,
+      anchor: "start",
+    },
     data: { values: chartPoints(r) },
-    facet: { row: { field: "metric", type: "nominal", title: null }, column: { field: "panel", type: "nominal", title: null } },
+    facet: {
+      row: { field: "metric", type: "nominal", title: null },
+      column: { field: "panel", type: "nominal", title: null },
+    },
     spec: {
       width: 190,
       height: 170,
       mark: { type: "line", point: true },
       encoding: {
-        x: { field: "users", type: "quantitative", scale: { type: "log" }, axis: { values: [...new Set(r.runs.map((x) => x.users))], title: "users" } },
+        x: {
+          field: "users",
+          type: "quantitative",
+          scale: { type: "log" },
+          axis: { values: [...new Set(r.runs.map((x) => x.users))], title: "users" },
+        },
         y: { field: "value", type: "quantitative", scale: { type: "log" }, title: null },
-        color: { field: "series", type: "nominal", title: null, scale: { range: ["#d62728", "#1f77b4", "#7f7f7f"] }, legend: { symbolType: "stroke", symbolStrokeWidth: 2, symbolSize: 300 } },
+        color: {
+          field: "series",
+          type: "nominal",
+          title: null,
+          scale: { range: ["#d62728", "#1f77b4", "#7f7f7f"] },
+          legend: { symbolType: "stroke", symbolStrokeWidth: 2, symbolSize: 300 },
+        },
         strokeDash: { field: "engine", type: "nominal", title: null, legend: null },
         shape: { field: "engine", type: "nominal", title: null, scale: { range: ["circle", "triangle-up"] } },
         detail: { field: "engine" },

@@ -3,7 +3,12 @@ import type { BenchResults, LowerBound, PhaseName, PhaseResult, RunKey, RunResul
 
 export function findRun(r: BenchResults, key: RunKey): RunResult | undefined {
   return r.runs.find(
-    (x) => x.scenario === key.scenario && x.users === key.users && x.engine === key.engine && x.parallelism === key.parallelism && x.mode === key.mode,
+    (x) =>
+      x.scenario === key.scenario &&
+      x.users === key.users &&
+      x.engine === key.engine &&
+      x.parallelism === key.parallelism &&
+      x.mode === key.mode,
   );
 }
 
@@ -16,6 +21,10 @@ export function floorOf(r: BenchResults, key: RunKey, phase: PhaseName): PhaseRe
   return phaseOf(findRun(r, { ...key, mode: "null" }), phase);
 }
 
-export function lowerBoundOf(r: BenchResults, key: Pick<RunKey, "scenario" | "users">, phase: PhaseName): LowerBound | undefined {
+export function lowerBoundOf(
+  r: BenchResults,
+  key: Pick<RunKey, "scenario" | "users">,
+  phase: PhaseName,
+): LowerBound | undefined {
   return r.lowerBounds.find((b) => b.scenario === key.scenario && b.users === key.users && b.phase === phase);
 }

@@ -45,7 +45,8 @@ function parents(): Map<number, number> {
 export function providerHosts(root: number = process.pid): number[] {
   const pp = parents();
   const isDescendant = (pid: number): boolean => {
-    for (let p = pp.get(pid), hops = 0; p !== undefined && hops < 64; p = pp.get(p), hops++) if (p === root) return true;
+    for (let p = pp.get(pid), hops = 0; p !== undefined && hops < 64; p = pp.get(p), hops++)
+      if (p === root) return true;
     return false;
   };
   const out: number[] = [];

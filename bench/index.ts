@@ -24,7 +24,9 @@ function positiveInt(v: string): number {
 
 async function main(): Promise<void> {
   const cmd = new Command("bench")
-    .description("baseline vs coalesced vs the null provider's floor, on the Pulumi CLI and the offline driver, against the Quick BI emulator")
+    .description(
+      "baseline vs coalesced vs the null provider's floor, on the Pulumi CLI and the offline driver, against the Quick BI emulator",
+    )
     .option("--quick", "a fast sanity run: small sizes, one engine (under 5 minutes)")
     .option("--sizes <list>", "numbers of users, e.g. 200,1000", list(positiveInt))
     .option("--scenarios <list>", "one-user, one-user-lists, access", list(String))
@@ -42,7 +44,8 @@ async function main(): Promise<void> {
   const results = await runBench(options, write);
   write(results);
   process.stdout.write(
-    formatSummary(results) + `\n\nresults: ${path.relative(process.cwd(), out)} (${((Date.now() - started) / 60_000).toFixed(1)} min)\n`,
+    formatSummary(results) +
+      `\n\nresults: ${path.relative(process.cwd(), out)} (${((Date.now() - started) / 60_000).toFixed(1)} min)\n`,
   );
 }
 

@@ -84,15 +84,31 @@ export function groupAddCalls(pairs: readonly (readonly [group: string, user: st
 
 /** Members each workspace / group in `access` has, the workspace owner included. */
 function listingPages(access: Access): number {
-  const ws = countBy([...access.keys()].map(parseKey).filter((k) => k.kind === "ws").map((k) => k.target));
-  const groups = countBy([...access.keys()].map(parseKey).filter((k) => k.kind === "grp").map((k) => k.target));
+  const ws = countBy(
+    [...access.keys()]
+      .map(parseKey)
+      .filter((k) => k.kind === "ws")
+      .map((k) => k.target),
+  );
+  const groups = countBy(
+    [...access.keys()]
+      .map(parseKey)
+      .filter((k) => k.kind === "grp")
+      .map((k) => k.target),
+  );
   let pages = 0;
   for (const n of ws.values()) pages += calls(n + 1);
   for (const n of groups.values()) pages += calls(n);
   return pages;
 }
 
-export function lowerBound(scenario: Scenario, users: number, phase: PhaseSpec, before: Access, qps: number): LowerBound {
+export function lowerBound(
+  scenario: Scenario,
+  users: number,
+  phase: PhaseSpec,
+  before: Access,
+  qps: number,
+): LowerBound {
   const after = scenario.access(users, phase.stage);
   let writes = 0;
   let reads = 0;

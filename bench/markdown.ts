@@ -1,7 +1,12 @@
 /** A GitHub-flavoured Markdown table from a header row and body rows. */
-export function mdTable(header: readonly string[], rows: readonly (readonly (string | number)[])[], align?: readonly ("l" | "r")[]): string {
+export function mdTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  align?: readonly ("l" | "r")[],
+): string {
   const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? "l" : "r")) === "r" ? "---:" : "---"));
-  const line = (cells: readonly (string | number)[]) => `| ${cells.map((c) => String(c).replace(/\|/g, "\\|")).join(" | ")} |`;
+  const line = (cells: readonly (string | number)[]) =>
+    `| ${cells.map((c) => String(c).replace(/\|/g, "\\|")).join(" | ")} |`;
   return [line(header), `|${sep.join("|")}|`, ...rows.map(line)].join("\n");
 }
 

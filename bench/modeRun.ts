@@ -24,7 +24,8 @@ import { summarize, TraceReader } from "./traceSummary";
 function accessNow(emu: RunningEmulator): Access {
   const state = emu.state();
   const out: Access = new Map();
-  for (const m of state.workspaceMembers) if (m.userId.startsWith("be0c")) out.set(`ws:${m.workspaceId}:${m.userId}`, m.roleId);
+  for (const m of state.workspaceMembers)
+    if (m.userId.startsWith("be0c")) out.set(`ws:${m.workspaceId}:${m.userId}`, m.roleId);
   for (const m of state.userGroupMembers) out.set(`grp:${m.userGroupId}:${m.userId}`, true);
   return out;
 }
@@ -148,7 +149,8 @@ export class ModeRun {
     this.#trace.mark();
     this.#memory.start();
     const phaseStart = Date.now();
-    const r = spec.op === "up" ? await e.up(spec.stage!) : spec.op === "refresh" ? await e.refresh() : await e.destroy();
+    const r =
+      spec.op === "up" ? await e.up(spec.stage!) : spec.op === "refresh" ? await e.refresh() : await e.destroy();
     const hostPeakRssMiB = this.#memory.stop();
     // The null provider touches no API: Quick BI must stay as seeded.
     const want = key.mode === "null" ? new Map() : scenario.access(key.users, spec.stage);
@@ -189,7 +191,14 @@ export class ModeRun {
   }
 
   result(): RunResult {
-    const parallel = this.#engine?.parallel ?? (this.key.parallelism === "unbounded" ? "unbounded" : this.#defaultParallel);
-    return { ...this.key, parallel, durationMs: this.#ms, ...(this.error !== undefined ? { error: this.error } : {}), phases: this.phases };
+    const parallel =
+      this.#engine?.parallel ?? (this.key.parallelism === "unbounded" ? "unbounded" : this.#defaultParallel);
+    return {
+      ...this.key,
+      parallel,
+      durationMs: this.#ms,
+      ...(this.error !== undefined ? { error: this.error } : {}),
+      phases: this.phases,
+    };
   }
 }

@@ -27,4 +27,12 @@ export interface BenchOptions {
 }
 
 /** The emulator and client settings every run uses (README, "Scale": documented, never tuned for a ratio). */
-export const SETTINGS = { latencyMs: 20, jitterMs: 20, qps: 100, burst: 100, maxQps: 150, maxRetries: 6, batchWindowMs: 60 } as const;
+export const SETTINGS = {
+  latencyMs: 20,
+  jitterMs: 20,
+  qps: 100,
+  burst: 100,
+  maxQps: 150,
+  maxRetries: 6,
+  batchWindowMs: 60,
+} as const;

@@ -22,7 +22,10 @@ export interface PlanFlags {
 function parseList<T>(schema: z.ZodType<T>, values: string[] | undefined, flag: string): T[] | undefined {
   return values?.map((v) => {
     const r = schema.safeParse(v);
-    if (!r.success) throw new InvalidArgumentError(`--${flag}: "${v}" is not one of ${JSON.stringify((schema as unknown as z.ZodEnum<[string]>).options)}`);
+    if (!r.success)
+      throw new InvalidArgumentError(
+        `--${flag}: "${v}" is not one of ${JSON.stringify((schema as unknown as z.ZodEnum<[string]>).options)}`,
+      );
     return r.data;
   });
 }
@@ -43,18 +46,24 @@ export const FULL_SIZES = [1000, 200, 5000] as const;
 export const QUICK_SIZES = [30] as const;
 
 export function plan(flags: PlanFlags, found: { cliDir: string | undefined }): BenchOptions {
-  const engines = parseList(EngineNameSchema, flags.engines, "engines") ?? (flags.quick ? [found.cliDir ? "cli" : "driver"] : ["cli", "driver"]);
+  const engines =
+    parseList(EngineNameSchema, flags.engines, "engines") ??
+    (flags.quick ? [found.cliDir ? "cli" : "driver"] : ["cli", "driver"]);
   if (engines.includes("cli") && !found.cliDir) {
     throw new InvalidArgumentError("the cli engine needs a Pulumi CLI: run `npm run pulumi-cli` (or --engines driver)");
   }
   return {
     ...SETTINGS,
     quick: flags.quick ?? false,
-    scenarios: parseList(ScenarioNameSchema, flags.scenarios, "scenarios") ?? (flags.quick ? ["one-user", "access"] : ["one-user", "access", "one-user-lists"]),
+    scenarios:
+      parseList(ScenarioNameSchema, flags.scenarios, "scenarios") ??
+      (flags.quick ? ["one-user", "access"] : ["one-user", "access", "one-user-lists"]),
     sizes: flags.sizes ?? [...(flags.quick ? QUICK_SIZES : FULL_SIZES)],
     engines,
     parallelisms: parseList(ParallelismSchema, flags.parallelism, "parallelism") ?? ["default", "unbounded"],
-    modes: parseList(ModeSchema, flags.modes, "modes") ?? (flags.quick ? ["null", "coalesced"] : ["null", "baseline", "coalesced"]),
+    modes:
+      parseList(ModeSchema, flags.modes, "modes") ??
+      (flags.quick ? ["null", "coalesced"] : ["null", "baseline", "coalesced"]),
     skip: flags.quick ? undefined : fullRunSkips,
     ...(found.cliDir ? { cliDir: found.cliDir } : {}),
   };

@@ -4,7 +4,8 @@ import { BEGIN, END } from "./readmeSection";
 function bounds(readme: string): { start: number; end: number } {
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README has no generated bench section (the markers "${BEGIN}" … "${END}")`);
+  if (start < 0 || end < start)
+    throw new Error(`README has no generated bench section (the markers "${BEGIN}" … "${END}")`);
   return { start, end: end + END.length };
 }
 

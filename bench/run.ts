@@ -8,7 +8,14 @@ import * as os from "node:os";
 import { lowerBounds } from "./lowerBound";
 import { ModeRun } from "./modeRun";
 import type { BenchOptions } from "./options";
-import { BenchResultsSchema, ScenarioNameSchema, type BenchResults, type Mode, type RunKey, type RunResult } from "./results";
+import {
+  BenchResultsSchema,
+  ScenarioNameSchema,
+  type BenchResults,
+  type Mode,
+  type RunKey,
+  type RunResult,
+} from "./results";
 import { SCENARIOS } from "./scenarios";
 
 export type { BenchOptions } from "./options";
@@ -95,7 +102,13 @@ function assemble(o: BenchOptions, startedAt: Date, runs: RunResult[], cli: { ve
     client: { maxQps: o.maxQps, maxRetries: o.maxRetries, batchWindowMs: o.batchWindowMs },
     scenarios: pairs.map(({ scenario, users }) => {
       const s = SCENARIOS[scenario];
-      return { scenario, title: s.title, users, resources: s.resources(users), memberships: s.access(users, s.phases[0].stage).size };
+      return {
+        scenario,
+        title: s.title,
+        users,
+        resources: s.resources(users),
+        memberships: s.access(users, s.phases[0].stage).size,
+      };
     }),
     lowerBounds: pairs.flatMap(({ scenario, users }) => lowerBounds(SCENARIOS[scenario], users, o.qps)),
     runs,

@@ -28,7 +28,14 @@ export function benchSeed(users: number): SeedInput {
     organization: { organizationId: "be0c0000-0000-4000-8000-000000000001", ownerUserId: OWNER },
     accessKeys: [{ ...DEMO_ACCESS_KEY }],
     users: [
-      { userId: OWNER, accountId: "2000000000000000", accountName: "bench@aliyun.com:owner", nickName: "Bench Owner", userType: 1, roleIds: [111111111] },
+      {
+        userId: OWNER,
+        accountId: "2000000000000000",
+        accountName: "bench@aliyun.com:owner",
+        nickName: "Bench Owner",
+        userType: 1,
+        roleIds: [111111111],
+      },
       ...Array.from({ length: users }, (_, i) => ({
         userId: userId(i),
         accountId: String(2000000000000001 + i),
@@ -38,9 +45,21 @@ export function benchSeed(users: number): SeedInput {
         roleIds: [111111113],
       })),
     ],
-    workspaces: Array.from({ length: WORKSPACES }, (_, k) => ({ workspaceId: workspaceId(k), workspaceName: `Bench Workspace ${k}`, ownerUserId: OWNER })),
-    workspaceMembers: Array.from({ length: WORKSPACES }, (_, k) => ({ workspaceId: workspaceId(k), userId: OWNER, roleId: 25 })),
-    userGroups: Array.from({ length: GROUPS }, (_, g) => ({ userGroupId: groupId(g), userGroupName: `Bench Group ${g}`, parentUserGroupId: "-1" })),
+    workspaces: Array.from({ length: WORKSPACES }, (_, k) => ({
+      workspaceId: workspaceId(k),
+      workspaceName: `Bench Workspace ${k}`,
+      ownerUserId: OWNER,
+    })),
+    workspaceMembers: Array.from({ length: WORKSPACES }, (_, k) => ({
+      workspaceId: workspaceId(k),
+      userId: OWNER,
+      roleId: 25,
+    })),
+    userGroups: Array.from({ length: GROUPS }, (_, g) => ({
+      userGroupId: groupId(g),
+      userGroupName: `Bench Group ${g}`,
+      parentUserGroupId: "-1",
+    })),
     userGroupMembers: [],
   };
 }

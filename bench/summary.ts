@@ -10,7 +10,19 @@ export function formatSummary(r: BenchResults): string {
       `emulator ${r.emulator.latencyMs}+0..${r.emulator.jitterMs} ms, ${r.emulator.qps} QPS (burst ${r.emulator.burst}); ` +
       `client maxQps ${r.client.maxQps}; node ${r.machine.node}, ${r.machine.cpus} CPUs${r.cli ? `; Pulumi CLI ${r.cli.version}` : ""}`,
     "",
-    ["run".padEnd(44), "phase".padEnd(13), "wall".padStart(8), "÷floor".padStart(7), "calls".padStart(7), "bound".padStart(6), "thr".padStart(5), "fail".padStart(5), "RSS".padStart(7), "chk p99".padStart(8), "diff p99".padStart(9)].join(""),
+    [
+      "run".padEnd(44),
+      "phase".padEnd(13),
+      "wall".padStart(8),
+      "÷floor".padStart(7),
+      "calls".padStart(7),
+      "bound".padStart(6),
+      "thr".padStart(5),
+      "fail".padStart(5),
+      "RSS".padStart(7),
+      "chk p99".padStart(8),
+      "diff p99".padStart(9),
+    ].join(""),
   ];
   for (const run of r.runs) {
     for (const p of run.phases) {

@@ -16,7 +16,13 @@ export interface Target {
 }
 
 /** Actions that read memberships (a read per resource shows as one of these per resource). */
-export const MEMBERSHIP_READS = ["QueryUserRoleInfoInWorkspace", "QueryWorkspaceUserList", "QueryUserGroupMember", "ListUserGroupsByUserId", "ListWorkspaceUserRolesByUserId"];
+export const MEMBERSHIP_READS = [
+  "QueryUserRoleInfoInWorkspace",
+  "QueryWorkspaceUserList",
+  "QueryUserGroupMember",
+  "ListUserGroupsByUserId",
+  "ListWorkspaceUserRolesByUserId",
+];
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const x = (v: number) => `${v.toFixed(2)}×`;
@@ -32,7 +38,14 @@ function operated(p: PhaseResult): number {
     .reduce((n, [, c]) => n + c, 0);
 }
 
-function wallTarget(issue: 15 | 18, r: BenchResults, key: RunKey, phase: PhaseName, factor: number, withDeletes: "plus" | "within" | "no"): Target {
+function wallTarget(
+  issue: 15 | 18,
+  r: BenchResults,
+  key: RunKey,
+  phase: PhaseName,
+  factor: number,
+  withDeletes: "plus" | "within" | "no",
+): Target {
   const what = `${phase}, ${key.parallelism} parallelism: coalesced wall`;
   const p = phaseOf(findRun(r, key), phase);
   const floor = floorOf(r, key, phase);
@@ -40,14 +53,24 @@ function wallTarget(issue: 15 | 18, r: BenchResults, key: RunKey, phase: PhaseNa
   if (!p || !floor || !lb) return { issue, what, measured: "not measured", limit: "", met: null };
   const deletes = lb.deletesAtLimitMs;
   const limit =
-    withDeletes === "plus" ? factor * floor.wallMs + deletes : withDeletes === "within" ? factor * (floor.wallMs + deletes) : factor * floor.wallMs;
+    withDeletes === "plus"
+      ? factor * floor.wallMs + deletes
+      : withDeletes === "within"
+        ? factor * (floor.wallMs + deletes)
+        : factor * floor.wallMs;
   const limitText =
     withDeletes === "plus"
       ? `${factor} × floor ${s(floor.wallMs)} + ${lb.deletes} deletes at the limit ${s(deletes)} = ${s(limit)}`
       : withDeletes === "within"
         ? `${factor} × (floor ${s(floor.wallMs)} + ${lb.deletes} deletes at the limit ${s(deletes)}) = ${s(limit)}`
         : `${factor} × floor ${s(floor.wallMs)} = ${s(limit)}`;
-  return { issue, what, measured: `${s(p.wallMs)} (${x(p.wallMs / floor.wallMs)} floor)`, limit: limitText, met: p.wallMs <= limit };
+  return {
+    issue,
+    what,
+    measured: `${s(p.wallMs)} (${x(p.wallMs / floor.wallMs)} floor)`,
+    limit: limitText,
+    met: p.wallMs <= limit,
+  };
 }
 
 function callsTarget(issue: 15 | 18, r: BenchResults, key: RunKey, phase: PhaseName): Target {
@@ -56,7 +79,13 @@ function callsTarget(issue: 15 | 18, r: BenchResults, key: RunKey, phase: PhaseN
   const lb = lowerBoundOf(r, key, phase);
   if (!p || !lb) return { issue, what, measured: "not measured", limit: "", met: null };
   const limit = 1.5 * lb.total;
-  return { issue, what, measured: `${p.apiCalls} (${lb.total > 0 ? x(p.apiCalls / lb.total) : "–"} lower bound)`, limit: `1.5 × lower bound ${lb.total} = ${limit}`, met: p.apiCalls <= limit };
+  return {
+    issue,
+    what,
+    measured: `${p.apiCalls} (${lb.total > 0 ? x(p.apiCalls / lb.total) : "–"} lower bound)`,
+    limit: `1.5 × lower bound ${lb.total} = ${limit}`,
+    met: p.apiCalls <= limit,
+  };
 }
 
 function key(scenario: ScenarioName, users: number, parallelism: Parallelism): RunKey {
@@ -68,7 +97,8 @@ export function issue18Targets(r: BenchResults, users = 1000): Target[] {
   const out: Target[] = [];
   for (const par of ["default", "unbounded"] as const) {
     const k = key("one-user", users, par);
-    for (const phase of ["create", "change-roles", "refresh"] as const) out.push(wallTarget(18, r, k, phase, 1.3, "no"));
+    for (const phase of ["create", "change-roles", "refresh"] as const)
+      out.push(wallTarget(18, r, k, phase, 1.3, "no"));
     out.push(wallTarget(18, r, k, "destroy", 1.3, "plus"));
   }
   for (const par of ["default", "unbounded"] as const) {
@@ -77,10 +107,15 @@ export function issue18Targets(r: BenchResults, users = 1000): Target[] {
       const what = `${method} p99 inside the host, ${par} parallelism (worst phase)`;
       const timings = (run?.phases ?? []).map((p) => p.trace?.[method]).filter((t) => t != null);
       const worst = timings.length > 0 ? Math.max(...timings.map((t) => t.p99Ms)) : undefined;
-      out.push(worst === undefined ? { issue: 18, what, measured: "not measured", limit: "", met: null } : { issue: 18, what, measured: `${worst.toFixed(2)} ms`, limit: "5 ms", met: worst <= 5 });
+      out.push(
+        worst === undefined
+          ? { issue: 18, what, measured: "not measured", limit: "", met: null }
+          : { issue: 18, what, measured: `${worst.toFixed(2)} ms`, limit: "5 ms", met: worst <= 5 },
+      );
     }
   }
-  for (const phase of ["create", "change-roles", "refresh", "destroy"] as const) out.push(callsTarget(18, r, key("one-user", users, "unbounded"), phase));
+  for (const phase of ["create", "change-roles", "refresh", "destroy"] as const)
+    out.push(callsTarget(18, r, key("one-user", users, "unbounded"), phase));
   for (const phase of ["create", "change-roles", "destroy"] as const) {
     const what = `${phase}, default parallelism: no read per resource`;
     const p = phaseOf(findRun(r, key("one-user", users, "default")), phase);
@@ -90,7 +125,13 @@ export function issue18Targets(r: BenchResults, users = 1000): Target[] {
     }
     const reads = membershipReads(p);
     const n = operated(p);
-    out.push({ issue: 18, what, measured: `${reads} membership reads for ${n} resources`, limit: `< 0.1 read per resource (${0.1 * n})`, met: reads < 0.1 * n });
+    out.push({
+      issue: 18,
+      what,
+      measured: `${reads} membership reads for ${n} resources`,
+      limit: `< 0.1 read per resource (${0.1 * n})`,
+      met: reads < 0.1 * n,
+    });
   }
   {
     const what = "checkpoint bytes per one-user membership, after create (default parallelism)";
@@ -101,7 +142,13 @@ export function issue18Targets(r: BenchResults, users = 1000): Target[] {
     } else {
       const mine = p.checkpoint.bytes / p.checkpoint.resources;
       const nul = floor.checkpoint.bytes / floor.checkpoint.resources;
-      out.push({ issue: 18, what, measured: `${Math.round(mine)} B (${x(mine / nul)} the null provider's ${Math.round(nul)} B)`, limit: `1.5 × ${Math.round(nul)} = ${Math.round(1.5 * nul)} B`, met: mine <= 1.5 * nul });
+      out.push({
+        issue: 18,
+        what,
+        measured: `${Math.round(mine)} B (${x(mine / nul)} the null provider's ${Math.round(nul)} B)`,
+        limit: `1.5 × ${Math.round(nul)} = ${Math.round(1.5 * nul)} B`,
+        met: mine <= 1.5 * nul,
+      });
     }
   }
   return out;
@@ -113,13 +160,20 @@ export function issue15Targets(r: BenchResults, users = 1000): Target[] {
   const out: Target[] = [];
   for (const phase of ["create", "refresh", "change-roles"] as const) out.push(wallTarget(15, r, k, phase, 1.3, "no"));
   for (const phase of ["remove-10pct", "destroy"] as const) out.push(wallTarget(15, r, k, phase, 1.2, "within"));
-  for (const phase of ["create", "refresh", "change-roles", "remove-10pct", "destroy"] as const) out.push(callsTarget(15, r, k, phase));
+  for (const phase of ["create", "refresh", "change-roles", "remove-10pct", "destroy"] as const)
+    out.push(callsTarget(15, r, k, phase));
   for (const mode of ["baseline", "coalesced"] as const) {
     const run = findRun(r, { ...k, mode });
     const what = `failed operations, ${mode}`;
     out.push(
       run
-        ? { issue: 15, what, measured: String(run.phases.reduce((n, p) => n + p.failedOperations, 0)), limit: "0", met: run.phases.every((p) => p.failedOperations === 0) }
+        ? {
+            issue: 15,
+            what,
+            measured: String(run.phases.reduce((n, p) => n + p.failedOperations, 0)),
+            limit: "0",
+            met: run.phases.every((p) => p.failedOperations === 0),
+          }
         : { issue: 15, what, measured: "not measured", limit: "", met: null },
     );
   }

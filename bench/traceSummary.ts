@@ -41,8 +41,19 @@ export function timing(lines: readonly TraceLine[], phaseStart: number): MethodT
 }
 
 export function summarize(lines: readonly TraceLine[], phaseStart: number): TraceSummary {
-  const of = (m: (typeof TRACED_METHODS)[number]) => timing(lines.filter((l) => l.method === m), phaseStart);
-  return { check: of("check"), diff: of("diff"), create: of("create"), update: of("update"), read: of("read"), delete: of("delete") };
+  const of = (m: (typeof TRACED_METHODS)[number]) =>
+    timing(
+      lines.filter((l) => l.method === m),
+      phaseStart,
+    );
+  return {
+    check: of("check"),
+    diff: of("diff"),
+    create: of("create"),
+    update: of("update"),
+    read: of("read"),
+    delete: of("delete"),
+  };
 }
 
 /** Reads a trace file from a byte offset on: the lines one phase appended. */

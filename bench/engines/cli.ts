@@ -40,7 +40,11 @@ function timeCommands(stack: CliStack): Map<string, number> {
   return last;
 }
 
-export async function openCliEngine(cliDir: string, setup: EngineSetup, defaultParallel: number): Promise<BenchEngine & { version: string }> {
+export async function openCliEngine(
+  cliDir: string,
+  setup: EngineSetup,
+  defaultParallel: number,
+): Promise<BenchEngine & { version: string }> {
   let stage: string | undefined;
   const stack = await CliStack.create({
     cliDir,
@@ -64,7 +68,10 @@ export async function openCliEngine(cliDir: string, setup: EngineSetup, defaultP
   const commandMs = timeCommands(stack);
   const checkpointFile = path.join(stack.backendDir, ".pulumi", "stacks", PROJECT, `${STACK}.json`);
 
-  async function operate(operation: Operation, run: (onEvent: (e: EngineEvent) => void) => Promise<unknown>): Promise<PhaseRun> {
+  async function operate(
+    operation: Operation,
+    run: (onEvent: (e: EngineEvent) => void) => Promise<unknown>,
+  ): Promise<PhaseRun> {
     const log = new EventLog(operation);
     const started = Date.now();
     commandMs.delete(operation);

@@ -33,7 +33,12 @@ export async function openDriverEngine(setup: EngineSetup, defaultParallel: numb
     secretKeys: [...setup.secretKeys],
     parallel,
     callTimeoutMs: 30 * 60_000,
-    hostEnv: { QUICKBI_COALESCE: undefined, QUICKBI_MAX_QPS: undefined, QUICKBI_ACCESS_REPORT_FILE: undefined, [TRACE_FILE_ENV]: setup.traceFile },
+    hostEnv: {
+      QUICKBI_COALESCE: undefined,
+      QUICKBI_MAX_QPS: undefined,
+      QUICKBI_ACCESS_REPORT_FILE: undefined,
+      [TRACE_FILE_ENV]: setup.traceFile,
+    },
   });
   return {
     name: "driver",

@@ -14,7 +14,11 @@ const nullProvider = {
   async check(_olds: Props, news: Props): Promise<{ inputs: Props }> {
     return { inputs: news };
   },
-  async diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  async diff(
+    _id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== "__provider");
     const changed = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     const replaces = changed.filter((k) => IDENTITY.includes(k));

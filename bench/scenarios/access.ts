@@ -54,7 +54,11 @@ export const access: Scenario = {
     const stage = requireStage(STAGES, stageName);
     for (let i = 0; i < users; i++) {
       if (!present(i, stage)) continue;
-      new classes.WorkspaceMembership(`ws-u${i}`, { workspaceId: workspaceId(i % WORKSPACES), userId: userId(i), role: roleOf(i, stage) });
+      new classes.WorkspaceMembership(`ws-u${i}`, {
+        workspaceId: workspaceId(i % WORKSPACES),
+        userId: userId(i),
+        role: roleOf(i, stage),
+      });
       new classes.GroupMembership(`grp-u${i}`, { userGroupId: groupId(i % GROUPS), userId: userId(i) });
     }
     for (const [key, members] of lists(users, WORKSPACES, true, stage)) {
@@ -84,5 +88,6 @@ export const access: Scenario = {
     }
     return out;
   },
-  resources: (users) => 2 * users + lists(users, WORKSPACES, true, "initial").size + lists(users, GROUPS, false, "initial").size,
+  resources: (users) =>
+    2 * users + lists(users, WORKSPACES, true, "initial").size + lists(users, GROUPS, false, "initial").size,
 };

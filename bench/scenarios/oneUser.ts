@@ -47,7 +47,8 @@ export const oneUserAsLists: Scenario = {
     for (let k = 0; k < WORKSPACES; k++) {
       const members: string[] = [];
       for (let i = k; i < users; i += WORKSPACES) members.push(userId(i));
-      if (members.length > 0) new classes.WorkspaceMembership(`team-${k}`, { workspaceId: workspaceId(k), userIds: members, role });
+      if (members.length > 0)
+        new classes.WorkspaceMembership(`team-${k}`, { workspaceId: workspaceId(k), userIds: members, role });
     }
   },
   access: oneUser.access,

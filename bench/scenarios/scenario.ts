@@ -3,7 +3,7 @@
  * run in order, and the access Quick BI must hold after each stage (for the convergence check and the lower bound).
  */
 import type { GroupMembershipArgs, WorkspaceMembershipArgs } from "../../provider";
-import type { PhaseName, ProgramProvider, ScenarioName } from "../results";
+import type { PhaseName, ScenarioName } from "../results";
 
 /**
  * Quick BI access as the bench sees it: `ws:<workspaceId>:<userId>` → role id, `grp:<userGroupId>:<userId>` → true.
@@ -58,6 +58,7 @@ export type PresetRole = keyof typeof ROLE_IDS;
 
 /** The stage names a scenario declares, checked at the boundary (program workers receive plain strings). */
 export function requireStage<S extends string>(stages: readonly S[], stage: string): S {
-  if (!(stages as readonly string[]).includes(stage)) throw new Error(`unknown stage "${stage}" (expected ${stages.join(", ")})`);
+  if (!(stages as readonly string[]).includes(stage))
+    throw new Error(`unknown stage "${stage}" (expected ${stages.join(", ")})`);
   return stage as S;
 }

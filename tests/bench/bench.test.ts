@@ -50,7 +50,9 @@ function checkRuns(results: BenchResults, expectRuns: number): void {
     expect(create.trace?.create?.count).toBe(scenario.resources(USERS));
     if (run.mode === "null") {
       // The floor: no API, Quick BI left as seeded.
-      expect(run.phases.map((p) => [p.apiCalls, p.membershipsExpected, p.apiSpan])).toEqual(run.phases.map(() => [0, 0, null]));
+      expect(run.phases.map((p) => [p.apiCalls, p.membershipsExpected, p.apiSpan])).toEqual(
+        run.phases.map(() => [0, 0, null]),
+      );
     } else {
       expect(create.membershipsExpected).toBe(scenario.access(USERS, scenario.phases[0].stage).size);
       expect(create.apiSpan!.lastMs).toBeGreaterThanOrEqual(create.apiSpan!.firstMs);
@@ -58,13 +60,18 @@ function checkRuns(results: BenchResults, expectRuns: number): void {
   }
   // The baseline writes one user per call.
   expect(mode(results, "baseline").phases[0].callsByAction.AddWorkspaceUsers ?? 0).toBe(0);
-  expect(results.lowerBounds.map((b) => b.phase)).toEqual(SCENARIOS[results.runs[0].scenario].phases.map((p) => p.name));
+  expect(results.lowerBounds.map((b) => b.phase)).toEqual(
+    SCENARIOS[results.runs[0].scenario].phases.map((p) => p.name),
+  );
   expect(formatSummary(results)).toContain(`${results.runs[0].scenario} ${USERS} ${results.runs[0].engine}`);
 }
 
 test("the offline driver: the access scenario in the three modes, unbounded", async () => {
   requireBuilt();
-  const o = plan({ sizes: [USERS], scenarios: ["access"], engines: ["driver"], parallelism: ["unbounded"] }, { cliDir: undefined });
+  const o = plan(
+    { sizes: [USERS], scenarios: ["access"], engines: ["driver"], parallelism: ["unbounded"] },
+    { cliDir: undefined },
+  );
   const results = await runBench({ ...o, log: () => undefined });
   checkRuns(results, 3);
   // With every operation launched at once, coalescing merges the adds of one workspace.
@@ -80,7 +87,10 @@ test("the offline driver: the access scenario in the three modes, unbounded", as
 describeWithCli("the bench on the real CLI", (cli) => {
   test("the one-user scenario in the three modes at the CLI's default parallelism", async () => {
     requireBuilt();
-    const o = plan({ sizes: [USERS], scenarios: ["one-user"], engines: ["cli"], parallelism: ["default"] }, { cliDir: cli.dir });
+    const o = plan(
+      { sizes: [USERS], scenarios: ["one-user"], engines: ["cli"], parallelism: ["default"] },
+      { cliDir: cli.dir },
+    );
     const results = await runBench({ ...o, log: () => undefined });
     checkRuns(results, 3);
     expect(results.runs.map((r) => r.parallel)).toEqual([1, 2, 3].map(() => 4 * os.availableParallelism()));

@@ -22,6 +22,19 @@ test("every run but the list-form twin gives a calls point and a wall point; the
   const charted = results.runs.filter((r) => r.scenario !== "one-user-lists");
   expect(points).toHaveLength(2 * charted.length);
   const floor = charted.find((r) => r.mode === "null")!;
-  const lb = results.lowerBounds.filter((b) => b.scenario === floor.scenario && b.users === floor.users).reduce((n, b) => n + b.total, 0);
-  expect(points.filter((p) => p.users === floor.users && p.series.startsWith("floor") && p.metric.startsWith("API calls") && p.panel === `${floor.scenario}, ${floor.parallelism} parallelism` && p.engine.startsWith(floor.engine === "cli" ? "Pulumi" : "offline")).map((p) => p.value)).toEqual([lb]);
+  const lb = results.lowerBounds
+    .filter((b) => b.scenario === floor.scenario && b.users === floor.users)
+    .reduce((n, b) => n + b.total, 0);
+  expect(
+    points
+      .filter(
+        (p) =>
+          p.users === floor.users &&
+          p.series.startsWith("floor") &&
+          p.metric.startsWith("API calls") &&
+          p.panel === `${floor.scenario}, ${floor.parallelism} parallelism` &&
+          p.engine.startsWith(floor.engine === "cli" ? "Pulumi" : "offline"),
+      )
+      .map((p) => p.value),
+  ).toEqual([lb]);
 });

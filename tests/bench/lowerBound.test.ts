@@ -7,7 +7,9 @@ import { groupAddCalls, lowerBounds } from "../../bench/lowerBound";
 import { SCENARIOS } from "../../bench/scenarios";
 
 const byPhase = (name: keyof typeof SCENARIOS, users: number) =>
-  Object.fromEntries(lowerBounds(SCENARIOS[name], users, 100).map((b) => [b.phase, [b.writes, b.reads, b.deletes, b.deletesAtLimitMs]]));
+  Object.fromEntries(
+    lowerBounds(SCENARIOS[name], users, 100).map((b) => [b.phase, [b.writes, b.reads, b.deletes, b.deletesAtLimitMs]]),
+  );
 
 test("issue 18's scenario at 1000 users: 10 adds, 10 role changes, 10 listings, 1000 deletes (10 s at 100/s)", () => {
   expect(byPhase("one-user", 1000)).toEqual({

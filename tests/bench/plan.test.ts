@@ -23,14 +23,22 @@ test("the full run: 1000 users first, both engines up to 1000, 5000 on the offli
     "5000 access driver": 6,
   });
   // Every (scenario, size, engine) has the floor, the baseline and coalesced at both parallelism settings.
-  expect(count(keys, (k) => `${k.parallelism} ${k.mode}`)).toEqual(Object.fromEntries(["default", "unbounded"].flatMap((p) => ["null", "baseline", "coalesced"].map((m) => [`${p} ${m}`, 12]))));
+  expect(count(keys, (k) => `${k.parallelism} ${k.mode}`)).toEqual(
+    Object.fromEntries(
+      ["default", "unbounded"].flatMap((p) => ["null", "baseline", "coalesced"].map((m) => [`${p} ${m}`, 12])),
+    ),
+  );
 });
 
 test("--quick: one engine, the CLI when there is one, both scenarios at 30 users, floor and coalesced", () => {
   const withCli = matrix(plan({ quick: true }, { cliDir: "/cli" }));
-  expect(new Set(withCli.map((k) => `${k.engine} ${k.users} ${k.mode}`))).toEqual(new Set(["cli 30 null", "cli 30 coalesced"]));
+  expect(new Set(withCli.map((k) => `${k.engine} ${k.users} ${k.mode}`))).toEqual(
+    new Set(["cli 30 null", "cli 30 coalesced"]),
+  );
   expect(withCli).toHaveLength(2 * 2 * 2);
-  expect(new Set(matrix(plan({ quick: true }, { cliDir: undefined })).map((k) => k.engine))).toEqual(new Set(["driver"]));
+  expect(new Set(matrix(plan({ quick: true }, { cliDir: undefined })).map((k) => k.engine))).toEqual(
+    new Set(["driver"]),
+  );
   expect(() => plan({ engines: ["cli"] }, { cliDir: undefined })).toThrow(/npm run pulumi-cli/);
   expect(() => plan({ modes: ["fast"] }, { cliDir: "/cli" })).toThrow(/--modes: "fast"/);
 });

@@ -4,7 +4,12 @@ import { lowerBounds } from "../../bench/lowerBound";
 import { SCENARIOS } from "../../bench/scenarios";
 import type { BenchResults, Mode, Parallelism, PhaseResult, RunResult, ScenarioName } from "../../bench/results";
 
-function phase(name: PhaseResult["phase"], wallMs: number, calls: Record<string, number> = {}, extra: Partial<PhaseResult> = {}): PhaseResult {
+function phase(
+  name: PhaseResult["phase"],
+  wallMs: number,
+  calls: Record<string, number> = {},
+  extra: Partial<PhaseResult> = {},
+): PhaseResult {
   const apiCalls = Object.values(calls).reduce((a, b) => a + b, 0);
   return {
     phase: name,
@@ -26,7 +31,16 @@ function phase(name: PhaseResult["phase"], wallMs: number, calls: Record<string,
 }
 
 function run(scenario: ScenarioName, parallelism: Parallelism, mode: Mode, phases: PhaseResult[]): RunResult {
-  return { scenario, users: 1000, engine: "cli", parallelism, mode, parallel: parallelism === "unbounded" ? "unbounded" : 8, durationMs: 1, phases };
+  return {
+    scenario,
+    users: 1000,
+    engine: "cli",
+    parallelism,
+    mode,
+    parallel: parallelism === "unbounded" ? "unbounded" : 8,
+    durationMs: 1,
+    phases,
+  };
 }
 
 function results(runs: RunResult[]): BenchResults {
@@ -45,7 +59,15 @@ function results(runs: RunResult[]): BenchResults {
   };
 }
 
-const timing = (p99Ms: number) => ({ count: 1000, p50Ms: 0.5, p99Ms, maxMs: p99Ms, totalMs: 500, firstStartMs: 0, lastEndMs: 1 });
+const timing = (p99Ms: number) => ({
+  count: 1000,
+  p50Ms: 0.5,
+  p99Ms,
+  maxMs: p99Ms,
+  totalMs: 500,
+  firstStartMs: 0,
+  lastEndMs: 1,
+});
 
 test("issue 18: wall within 1.3 × floor, destroy allowed the deletes at the flow-control limit, p99, calls, reads, checkpoint", () => {
   const floor = (par: Parallelism) =>
@@ -57,11 +79,30 @@ test("issue 18: wall within 1.3 × floor, destroy allowed the deletes at the flo
     ]);
   const mine = (par: Parallelism) =>
     run("one-user", par, "coalesced", [
-      phase("create", 129_000, { AddWorkspaceUsers: 10, QueryUserRoleInfoInWorkspace: 99 }, { steps: { create: 1000 }, checkpoint: { bytes: 3_100_000, resources: 1000 }, trace: { check: timing(4.9), diff: null, create: null, update: null, read: null, delete: null } }),
+      phase(
+        "create",
+        129_000,
+        { AddWorkspaceUsers: 10, QueryUserRoleInfoInWorkspace: 99 },
+        {
+          steps: { create: 1000 },
+          checkpoint: { bytes: 3_100_000, resources: 1000 },
+          trace: { check: timing(4.9), diff: null, create: null, update: null, read: null, delete: null },
+        },
+      ),
       phase("change-roles", 131_000, { UpdateWorkspaceUsersRole: 16 }, { steps: { update: 1000 } }),
-      phase("refresh", 13_000, { QueryWorkspaceUserList: 15 }, { trace: { check: null, diff: timing(5.1), create: null, update: null, read: null, delete: null } }),
+      phase(
+        "refresh",
+        13_000,
+        { QueryWorkspaceUserList: 15 },
+        { trace: { check: null, diff: timing(5.1), create: null, update: null, read: null, delete: null } },
+      ),
       // 1.3 × 50 s + 1000 deletes at 100/s = 75 s
-      phase("destroy", 75_000, { DeleteUserFromWorkspace: 1000, QueryWorkspaceUserList: 100 }, { steps: { delete: 1000 } }),
+      phase(
+        "destroy",
+        75_000,
+        { DeleteUserFromWorkspace: 1000, QueryWorkspaceUserList: 100 },
+        { steps: { delete: 1000 } },
+      ),
     ]);
   const t = issue18Targets(results([floor("default"), mine("default"), floor("unbounded"), mine("unbounded")]));
   const met = (what: string) => t.find((x) => x.what === what)?.met;
@@ -69,7 +110,9 @@ test("issue 18: wall within 1.3 × floor, destroy allowed the deletes at the flo
   expect(met("change-roles, unbounded parallelism: coalesced wall")).toBe(false);
   expect(met("refresh, unbounded parallelism: coalesced wall")).toBe(true);
   expect(met("destroy, default parallelism: coalesced wall")).toBe(true);
-  expect(t.find((x) => x.what === "destroy, default parallelism: coalesced wall")?.limit).toBe("1.3 × floor 50.0 s + 1000 deletes at the limit 10.0 s = 75.0 s");
+  expect(t.find((x) => x.what === "destroy, default parallelism: coalesced wall")?.limit).toBe(
+    "1.3 × floor 50.0 s + 1000 deletes at the limit 10.0 s = 75.0 s",
+  );
   expect(met("check p99 inside the host, default parallelism (worst phase)")).toBe(true);
   expect(met("diff p99 inside the host, unbounded parallelism (worst phase)")).toBe(false);
   expect(met("create, unbounded parallelism: API calls")).toBe(false); // 109 > 1.5 × 10
@@ -82,7 +125,11 @@ test("issue 18: wall within 1.3 × floor, destroy allowed the deletes at the flo
 });
 
 test("issue 15: removals within 1.2 × (floor + deletes at the limit); failed operations in both modes; unmeasured is not met", () => {
-  const floor = run("access", "unbounded", "null", [phase("create", 10_000), phase("remove-10pct", 10_000), phase("destroy", 20_000)]);
+  const floor = run("access", "unbounded", "null", [
+    phase("create", 10_000),
+    phase("remove-10pct", 10_000),
+    phase("destroy", 20_000),
+  ]);
   const on = run("access", "unbounded", "coalesced", [
     phase("create", 13_000),
     // 1.2 × (10 s + 300 deletes at 100/s) = 15.6 s
