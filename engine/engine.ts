@@ -222,8 +222,9 @@ export class Engine {
     const shared = this.options.host;
     const host = shared ?? await ProviderHost.start({
       cwd: this.options.projectDir,
-      // As the CLI launches plugins: no PULUMI_NODEJS_* program settings reach the host.
       env: this.options.hostEnv,
+      project: this.options.project ?? "project",
+      config: this.options.config,
       nodePath: this.options.nodePath,
       callTimeoutMs: this.options.callTimeoutMs,
     });

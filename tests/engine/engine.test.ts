@@ -308,7 +308,8 @@ describe("refresh", () => {
     expect(d.outputs.value).toBe("changed-outside");
     expect(d.inputs.value).toBe("changed-outside");
     expect(typeof d.outputs.__provider).toBe("string");
-    expect(report.logs.map((l) => l.message)).toContain(`fixture ${gone.id} is gone`);
+    // pulumi.log.warn without an engine connection goes to the host's stderr, as under the CLI (not a report line).
+    expect(h.host.stderr).toContain(`warning: [runtime] fixture ${gone.id} is gone`);
 
     // the next up brings the drift back and recreates the vanished one
     h.clearCalls();
@@ -390,11 +391,17 @@ describe("config, secrets and logs", () => {
     expect(again.counts).toMatchObject({ same: 1 });
   });
 
-  test("provider logs (pulumi.log inside the host) are collected in the report", async () => {
+  test("provider logs: pulumi.log comes out under the stack (as the CLI shows it), Log service lines under their resource", async () => {
     const report = await freshEngine().up(async () => {
-      new Fixture("log1", { key: "log1", value: "v" });
+      new Fixture("log1", { key: "log1", value: "v", engineLogUrn: urnOf("log1") });
     });
-    expect(report.logs).toEqual([expect.objectContaining({ severity: "info", message: "fixture created log1" })]);
+    expect(report.logs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ severity: "info", message: "info: [runtime] fixture created log1", urn: "" }),
+        expect.objectContaining({ severity: "info", message: "fixture log1 via the engine", urn: urnOf("log1") }),
+      ]),
+    );
+    expect(report.logs).toHaveLength(2);
   });
 });
 

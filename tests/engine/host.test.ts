@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { InitFailedError, ProviderError, ProviderHost, UNKNOWN } from "../../engine/host";
 import { runProgram, Registration } from "../../engine/program";
 import { createWorkspace, findRepoRoot, Workspace } from "../../engine/workspace";
-import { Fixture } from "./fixtures/fileProvider";
+import { Fixture, type CallRecord } from "./fixtures/fileProvider";
 
 let ws: Workspace;
 let host: ProviderHost;
@@ -18,9 +18,14 @@ beforeAll(async () => {
     new Fixture("h1", { key: "h1", value: "v1" });
   });
   reg = run.registrations.find((r) => r.name === "h1")!;
-  host = await ProviderHost.start({ cwd: ws.dir });
+  host = await ProviderHost.start({ cwd: ws.dir, project: "quickbi-access", config: { "fixture:dir": store } });
   await host.configure({ "fixture:dir": store });
 });
+function readCalls(): CallRecord[] {
+  const file = path.join(store, "calls.jsonl");
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as CallRecord) : [];
+}
+
 afterAll(async () => {
   await host?.stop();
   await ws?.cleanup();
@@ -91,11 +96,33 @@ test("other failures are ProviderError with the grpc code", async () => {
   expect((err as ProviderError).message).toBe("fixture update refused h3");
 });
 
-test("pulumi.log inside the provider reaches the engine Log service", async () => {
+test("the host is started as the CLI starts it: the engine address last, the project set, no language-host settings", async () => {
+  await host.create(reg.urn, { ...reg.inputs, key: "h5" });
+  const created = readCalls().find((c) => c.op === "create" && c.key === "h5" && c.phase === "start")!;
+  expect(created.host!.argv).toEqual([host.engineAddress]);
+  expect(created.host!.env).toEqual({
+    PULUMI_NODEJS_ENGINE: null,
+    PULUMI_NODEJS_MONITOR: null,
+    PULUMI_PROJECT: "quickbi-access",
+    PULUMI_NODEJS_PROJECT: "quickbi-access",
+    PULUMI_CONFIG: "{}",
+  });
+});
+
+test("pulumi.log inside the provider prints to the host's stdout, which the engine shows under the stack", async () => {
   const before = host.logs.length;
   await host.create(reg.urn, { ...reg.inputs, key: "h4" });
   await host.settleLogs();
-  expect(host.logs.slice(before)).toEqual([expect.objectContaining({ severity: "info", message: "fixture created h4" })]);
+  expect(host.logs.slice(before)).toEqual([expect.objectContaining({ severity: "info", message: "info: [runtime] fixture created h4", urn: "" })]);
+});
+
+test("a line sent to the engine's Log service at the host's last argument arrives with its URN", async () => {
+  const before = host.logs.length;
+  await host.create(reg.urn, { ...reg.inputs, key: "h6", engineLogUrn: reg.urn });
+  await host.settleLogs();
+  expect(host.logs.slice(before)).toEqual(
+    expect.arrayContaining([expect.objectContaining({ severity: "info", message: "fixture h6 via the engine", urn: reg.urn })]),
+  );
 });
 
 test("a killed host reports its exit, and calls fail with ProviderError instead of hanging", async () => {
