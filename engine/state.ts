@@ -1,5 +1,5 @@
-// The engine's JSON state file (a checkpoint, in Pulumi's words). Written atomically (temp file + rename) after every
-// completed step, so a host or engine that dies mid-apply loses nothing that completed.
+// The engine's JSON state file (a checkpoint, in Pulumi's words): its schema, reading, and writing it atomically
+// (temp file + rename). When it is written is checkpoint.ts's business.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
@@ -19,6 +19,10 @@ export const ResourceStateSchema = z.object({
   /** Outputs as the provider returned them (including `__provider`); secret values sealed. */
   outputs: PropertyMapSchema,
   dependencies: z.array(z.string()),
+  /** Per input property, the resources its value came from (a delete-before-replace cascades along these). */
+  propertyDependencies: z.record(z.array(z.string())).optional(),
+  /** `deletedWith`: no Delete call when this resource goes in the same operation. */
+  deletedWith: z.string().optional(),
   /** Set when the provider reported ErrorResourceInitFailed: the object exists but is not finished. */
   initErrors: z.array(z.string()).optional(),
   deleteBeforeReplace: z.boolean().optional(),
@@ -29,6 +33,8 @@ export const ResourceStateSchema = z.object({
   additionalSecretOutputs: z.array(z.string()).optional(),
   /** The old copy of a create-before-delete replacement, still to be deleted. */
   delete: z.boolean().optional(),
+  /** Deleted by a delete-before-replace whose create has not happened yet: kept so the next run creates it again. */
+  pendingReplacement: z.boolean().optional(),
 });
 export type ResourceState = z.infer<typeof ResourceStateSchema>;
 
@@ -112,46 +118,5 @@ export class StateSerializer {
     const text = JSON.stringify(r);
     this.entries.set(r, { values, keys: joined, text });
     return text;
-  }
-}
-
-/**
- * Writes the state after changes, at most once per `intervalMs` (the last change always gets written): with hundreds
- * of steps completing, rewriting the whole file for each one cost more than the steps. The pause between writes also
- * grows with the time a write takes (`costFactor` times it): a state of 2000 resources, each carrying its serialized
- * `__provider` in inputs and outputs, is megabytes, and rewriting it every 50 ms kept the driver's one thread busy
- * serializing instead of talking to the provider host (bench; README, "Scale"). The engine process outlives the
- * provider host, so a host that dies mid-apply loses nothing that completed; `flush()` writes at once (the engine
- * calls it when an operation ends, however it ends).
- */
-export class StateWriter {
-  private timer: NodeJS.Timeout | undefined;
-  private lastWrite = 0;
-  private lastCostMs = 0;
-  private readonly serializer = new StateSerializer();
-  writes = 0;
-  constructor(
-    private readonly file: string,
-    private readonly snapshot: () => State,
-    private readonly intervalMs = 50,
-    private readonly costFactor = 4,
-  ) {}
-
-  changed(): void {
-    if (this.timer) return;
-    const pause = Math.max(this.intervalMs, this.costFactor * this.lastCostMs);
-    const wait = Math.max(0, this.lastWrite + pause - Date.now());
-    this.timer = setTimeout(() => this.flush(), wait);
-  }
-
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const started = Date.now();
-    const state = this.snapshot();
-    saveState(this.file, state, this.serializer.serialize(state));
-    this.lastWrite = Date.now();
-    this.lastCostMs = this.lastWrite - started;
-    this.writes++;
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Engine } from "../../engine/engine";
@@ -330,9 +331,18 @@ describe("concurrency", () => {
   const slow = { delayMs: 800 };
 
   test("unbounded: independent creates are all in flight at once", async () => {
-    const report = await freshEngine().up(many(12, "cu", slow));
+    const report = await freshEngine({ parallel: "unbounded" }).up(many(12, "cu", slow));
     expect(report.counts.create).toBe(12);
     expect(maxInflight(h.calls())).toBeGreaterThanOrEqual(10);
+  });
+
+  test("by default as `pulumi up` without -p: 4 × the cores in flight, no more", async () => {
+    const engine = freshEngine();
+    const workers = 4 * os.availableParallelism();
+    expect(engine.parallel).toBe(workers);
+    const report = await engine.up(many(workers + 3, "cd", slow));
+    expect(report.counts.create).toBe(workers + 3);
+    expect(maxInflight(h.calls())).toBe(workers);
   });
 
   test("parallel=N: never more than N in flight, and more than one", async () => {

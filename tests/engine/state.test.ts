@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { emptyState, loadState, ResourceState, State, StateSerializer, StateWriter } from "../../engine/state";
+import { Checkpoint } from "../../engine/checkpoint";
+import { emptyState, loadState, ResourceState, State, StateSerializer } from "../../engine/state";
 
 function entry(i: number, extra: Partial<ResourceState> = {}): ResourceState {
   return {
@@ -51,34 +52,50 @@ describe("StateSerializer", () => {
   });
 });
 
-describe("StateWriter", () => {
+describe("Checkpoint", () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "quickbi-state-"));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("flush writes the state as it is then, and the file loads back to the same state", () => {
+  it("writes the state as it is when the write runs; the file loads back to the same state, no temp file left", async () => {
     const file = path.join(dir, "state.json");
     const state = sampleState();
-    const writer = new StateWriter(file, () => state);
-    writer.flush();
+    const cp = new Checkpoint(file, () => state, { persist: true, everyStep: true });
+    await cp.mutated();
     state.resources[0] = { ...state.resources[0], id: "id-1b", inputs: { role: "admin" } };
-    writer.flush();
+    await cp.close();
     expect(loadState(file)).toEqual(state);
-    expect(fs.readdirSync(dir)).toEqual(["state.json"]); // temp files renamed away
+    expect(fs.readdirSync(dir)).toEqual(["state.json"]);
   });
 
-  it("changed() coalesces a burst of changes into one write and never leaves the last change unwritten", async () => {
+  it("every mutation is a write of its own, one after the other, as the file backend's snapshot manager does", async () => {
     const file = path.join(dir, "state.json");
     const state = sampleState();
-    const writer = new StateWriter(file, () => state, 20);
-    for (let i = 10; i < 60; i++) {
+    const cp = new Checkpoint(file, () => state, { persist: true, everyStep: true });
+    const seen: number[] = [];
+    const writes = [];
+    for (let i = 10; i < 20; i++) {
       state.resources.push(entry(i));
-      writer.changed();
+      writes.push(cp.mutated().then(() => seen.push(cp.writes)));
     }
-    await new Promise((r) => setTimeout(r, 100));
-    expect(writer.writes).toBe(1);
-    expect(loadState(file)?.resources).toHaveLength(53);
+    await Promise.all(writes);
+    expect(cp.writes).toBe(10);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(loadState(file)?.resources).toHaveLength(13);
+  });
+
+  it("PULUMI_SKIP_CHECKPOINTS writes only at the end, and a preview never", async () => {
+    const skip = new Checkpoint(path.join(dir, "skip.json"), () => sampleState(), { persist: true, everyStep: false });
+    await skip.mutated();
+    expect(fs.existsSync(path.join(dir, "skip.json"))).toBe(false);
+    await skip.close();
+    expect(skip.writes).toBe(1);
+    const preview = new Checkpoint(path.join(dir, "preview.json"), () => sampleState(), { persist: false, everyStep: true });
+    await preview.mutated();
+    await preview.close();
+    expect(preview.writes).toBe(0);
+    expect(fs.existsSync(path.join(dir, "preview.json"))).toBe(false);
   });
 });
