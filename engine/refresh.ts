@@ -1,7 +1,9 @@
 // refresh (deployment_executor.go refresh, step.go RefreshStep): Read every resource in the state, in state order, up
 // to --parallel at once. A failed read does not stop the others. A blank id drops the resource; otherwise its id,
 // outputs and (when the provider returns them) inputs are taken, and its initErrors are cleared unless the read
-// itself reports the resource half made. The state is written once, when all reads are back.
+// itself reports the resource half made. Then the engine asks the provider's Diff what an `up` of the unchanged
+// program would do now, the other way round (olds: what was read; news: the inputs in state before), to show the
+// drift; a failed diff fails the step. The state is written once, when all steps are back.
 import { InitFailedError } from "./providerErrors";
 import { errorMessage, type Run } from "./run";
 import { redact } from "./secrets";
@@ -46,6 +48,12 @@ function refreshStep(run: Run, r: ResourceState): Step {
       if (initErrors) updated.initErrors = initErrors;
       else delete updated.initErrors;
       run.replace(r, updated);
+    }
+    try {
+      await run.host.diff(r.urn, read.id, read.properties, prior.inputs, inputs);
+    } catch (e) {
+      run.step("read", r, { error: errorMessage(e) });
+      throw e;
     }
     if (!changed) {
       run.step("read", r);

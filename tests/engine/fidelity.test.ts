@@ -5,6 +5,7 @@
  * around every provider call, what a preview answers, refresh clearing initErrors, an unfinished delete-before-replace
  * and its cascade to dependents. The source each test mirrors is named in engine/.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Engine } from "../../engine/engine";
 import { resolveParallel } from "../../engine/options";
@@ -163,6 +164,24 @@ describe("what a preview answers the program (the host does not support provider
     });
     expect(calls("check").find((c) => c.key === "pd")!.news!.ref).toBe(id);
   });
+});
+
+test("refresh reads each resource, then asks its diff the other way round: olds what was read, news the inputs before", async () => {
+  const engine = freshEngine();
+  await engine.up(async () => {
+    new Fixture("rd", { key: "rd", value: "v" });
+  });
+  const state = loadState(engine.statePath)!;
+  const id = state.resources.find((r) => r.name === "rd")!.id;
+  const file = path.join(h.store, "objects", `${id}.json`);
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), value: "drifted" }));
+  h.clearCalls();
+  const report = await engine.refresh();
+  expect(report.counts["refresh-changed"]).toBe(1);
+  expect(trace(h.calls())).toEqual(["read:rd", "diff:rd"]);
+  const diff = calls("diff")[0];
+  expect(diff.olds).toMatchObject({ value: "drifted" });
+  expect(diff.news).toMatchObject({ value: "v" });
 });
 
 test("refresh clears initErrors the read does not report again, so the next up has nothing to finish", async () => {
