@@ -87,6 +87,8 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
     configValues = values;
     services = undefined;
   }
+  // The names the access report shows: start the one organization listing now, before the first check needs it.
+  void context.names.fill();
   watchEngine();
 }
 

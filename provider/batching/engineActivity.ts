@@ -7,9 +7,11 @@
  * diff do not count: they never call Quick BI, and the engine sends them one at a time between the others.
  *
  * It also knows when waiting is pointless: with `--parallel N` (the CLI's default is 4 × cores) the engine sends no
- * new operation until one of the N under way answers, so once every operation under way is waiting in a window, the
- * windows should go now rather than after a quiet gap (`onStall`). Which operation is waiting is tracked per engine
- * call with AsyncLocalStorage, so a window knows whose request it holds without being told.
+ * new operation until one of the N under way answers, so once every operation under way waits on a coalesced request
+ * (in an open window, or in the call its window became), the windows should go now rather than after a quiet gap
+ * (`onStall`). An operation busy with anything else (an uncoalesced call) may finish and let the engine send more, so
+ * then the quiet gap applies. Which operation waits is tracked per engine call with AsyncLocalStorage, so a window
+ * knows whose request it holds without being told.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -61,12 +63,18 @@ export function onStall(listener: () => void): () => void {
   };
 }
 
+/**
+ * (Re)starts the settle timer when every operation under way waits in a window: the windows go once that has held for
+ * STALL_SETTLE_MS with no change (an operation arriving, parking or ending starts the count again).
+ */
 function checkStall(): void {
-  if (stallTimer !== undefined || inFlight === 0 || parkedCalls < inFlight || inFlight > STALL_MAX_IN_FLIGHT) return;
+  if (stallTimer !== undefined) clearTimeout(stallTimer);
+  stallTimer = undefined;
+  if (inFlight === 0 || parkedCalls < inFlight || inFlight > STALL_MAX_IN_FLIGHT) return;
   const seen = generation;
   stallTimer = setTimeout(() => {
     stallTimer = undefined;
-    if (seen !== generation || inFlight === 0 || parkedCalls < inFlight) return checkStall();
+    if (seen !== generation || inFlight === 0 || parkedCalls < inFlight) return;
     for (const l of [...stallListeners]) l();
   }, STALL_SETTLE_MS);
   stallTimer.unref?.();

@@ -11,5 +11,11 @@ export const URN_KEY = "__urn";
 /** Names of the inputs the program marked secret; the provider host redacts their values in messages and reports. */
 export const SECRETS_KEY = "__secrets";
 
+/**
+ * Output of a membership: its users whose nickname the program made secret. A delete (destroy) runs before the
+ * QuickBIUser's own calls, so the membership must remember not to name them.
+ */
+export const SECRET_USERS_KEY = "__secretUsers";
+
 /** Keys the host adds to every property bag (`__provider`) or this package adds (above): never user input. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__provider", URN_KEY, SECRETS_KEY]);
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__provider", URN_KEY, SECRETS_KEY, SECRET_USERS_KEY]);

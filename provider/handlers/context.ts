@@ -6,6 +6,7 @@ import { AccessReporter } from "../report/emit";
 import { engineLog as processEngineLog, type EngineLog } from "../report/engineLog";
 import { NameDirectory } from "../report/names";
 import type { Services } from "../service";
+import { CreateJournal, defaultJournalDir } from "./journal";
 import type { MembershipContext } from "./membership";
 import { Ownership } from "./ownership";
 
@@ -16,6 +17,8 @@ export interface ContextOptions {
   /** `quickbi:callerUserId`, read at call time. */
   readonly callerUserId?: () => string | undefined;
   readonly env?: NodeJS.ProcessEnv;
+  /** Folder of the interrupted-creates journal (default: QUICKBI_JOURNAL_DIR, else .pulumi-quickbi in the cwd). */
+  readonly journalDir?: () => string;
 }
 
 export function createMembershipContext(o: ContextOptions): MembershipContext {
@@ -26,6 +29,7 @@ export function createMembershipContext(o: ContextOptions): MembershipContext {
     reporter: () => reporter,
     names,
     ownership: new Ownership(),
+    journal: new CreateJournal(o.journalDir ?? defaultJournalDir),
     callerUserId: o.callerUserId ?? (() => undefined),
   };
 }

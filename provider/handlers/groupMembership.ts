@@ -10,6 +10,7 @@
 import { groupChanges } from "../report/changes";
 import { OK, type MemberOutcome, type Outcomes } from "../service/outcome";
 import { ADOPT_REQUIRED } from "./errors";
+import { journalKey } from "./journal";
 import { compact, sameSet } from "./handler";
 import { parseMembershipId } from "./ids";
 import { membershipHandler, type AccessPlan, type MembershipKind, type MembershipContext } from "./membership";
@@ -78,12 +79,20 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
     const removed = [...known].filter((u) => !users.includes(u) && !elsewhere.has(u));
     // A missing group shows up below as each write's Usergroup.Not.Exist, with its RequestId.
     const current = (await svc.getMembers(gid)) ?? new Set<string>();
+    const key = (u: string) => journalKey.group(gid, u);
+    // Taken over: with `adopt`, or when an earlier, interrupted run of this resource set out to add it (journal.ts).
+    const takeOver = (u: string) => want.adopt === true || ctx.journal.ours(ctx.urn, key(u));
     const foreign = users.filter((u) => current.has(u) && !known.has(u));
     const refused = new Map<string, MemberOutcome>(
-      want.adopt ? [] : foreign.map((u) => [u, { ok: false, code: ADOPT_REQUIRED, message: `user ${u} is already a member of user group ${gid}; to manage it here, set \`adopt: true\`` }]),
+      foreign
+        .filter((u) => !takeOver(u))
+        .map((u) => [u, { ok: false, code: ADOPT_REQUIRED, message: `user ${u} is already a member of user group ${gid}; to manage it here, set \`adopt: true\`` }]),
     );
-    const [removeOut, addOut] = await Promise.all([svc.removeMembers(gid, removed), svc.addMembers(gid, users.filter((u) => !current.has(u)))]);
-    const adopted: Outcomes = new Map(want.adopt ? foreign.map((u) => [u, OK]) : []);
+    ctx.journal.refused(ctx.urn, [...refused.keys()].map(key));
+    const adding = users.filter((u) => !current.has(u));
+    ctx.journal.intend(ctx.urn, adding.map(key));
+    const [removeOut, addOut] = await Promise.all([svc.removeMembers(gid, removed), svc.addMembers(gid, adding)]);
+    const adopted: Outcomes = new Map(foreign.filter(takeOver).map((u) => [u, OK]));
     const isMember = (u: string): boolean => (current.has(u) && !refused.has(u)) || addOut.get(u)?.ok === true;
     const stillThere = removed.filter((u) => removeOut.get(u)?.ok === false);
     return { outs: outputsOf(gid, want.userId, [...users.filter(isMember), ...stillThere]), outcomes: [removeOut, addOut, refused, adopted] };

@@ -12,7 +12,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
 import { listed } from "../api/bounded";
-import { URN_KEY } from "../contract/hiddenInputs";
+import { SECRET_USERS_KEY, URN_KEY } from "../contract/hiddenInputs";
 import type { AccessReporter } from "../report/emit";
 import type { NameDirectory } from "../report/names";
 import type { AccessChange, AccessReportEntry, KeptMember, MembershipType } from "../report/schema";
@@ -21,6 +21,7 @@ import { failures, type MemberFailure, type Outcomes } from "../service/outcome"
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { ADOPT_REQUIRED, AdoptRequiredError, MembershipWriteError, PartialApplyError } from "./errors";
 import { checkResult, parseOrThrow, type Handler } from "./handler";
+import type { CreateJournal } from "./journal";
 import type { ClaimMode, Ownership, TargetKind } from "./ownership";
 
 /** What an operation does to access, for the report. `changes` undefined: not known before the apply. */
@@ -46,6 +47,8 @@ export interface MembershipContext {
   readonly reporter: () => AccessReporter;
   readonly names: NameDirectory;
   readonly ownership: Ownership;
+  /** Creates an earlier, interrupted run of a resource may have made (journal.ts). */
+  readonly journal: CreateJournal;
   /** `quickbi:callerUserId`: the provider's own Quick BI identity, which the authoritative guards keep. */
   readonly callerUserId: () => string | undefined;
 }
@@ -155,7 +158,7 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
   /** The outcome rule shared by create and update. */
   function finish(id: string, r: Converged, verb: string, inputs: unknown, urn: string | undefined): Record<string, unknown> {
     if (r.plan !== undefined) report(r.plan, urn, id, true);
-    const outs = withUrn(r.outs, urn);
+    const outs = withHidden(r.outs, urn);
     const failed: MemberFailure[] = r.outcomes.flatMap((o) => failures(o));
     if (failed.length === 0) return outs;
     const appliedCount = r.outcomes.reduce((n, o) => n + [...o.values()].filter((x) => x.ok).length, 0);
@@ -193,6 +196,8 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
     },
 
     async diff(id, olds, news) {
+      ctx.journal.known(urnOf(news));
+      rememberSecretUsers(olds);
       const old = parseState(olds);
       // State we cannot read: let update converge it rather than guess at a replace.
       if (old === undefined) return { changes: true };
@@ -215,24 +220,29 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
 
     async read(id, props) {
       const urn = urnOf(props);
+      ctx.journal.known(urn);
+      rememberSecretUsers(props);
       const r = await kind.read(id, partialState(id, props), applyContext(urn));
       if (r === undefined) return {};
-      const outs = withUrn(r.outs, urn);
+      const outs = withHidden(r.outs, urn);
       // Inputs are returned only when Quick BI differs from state: then they carry the observed values, so the next
       // preview shows the correction. Without drift the engine keeps the program's own inputs.
       const prev = bag(props);
       delete prev.__provider;
-      return isDeepStrictEqual(prev, outs) || r.inputs === undefined ? { id, props: outs } : { id, props: outs, inputs: withUrn(r.inputs, urn) };
+      return isDeepStrictEqual(prev, outs) || r.inputs === undefined ? { id, props: outs } : { id, props: outs, inputs: r.inputs };
     },
 
     async update(id, olds, news) {
       const want = parseOrThrow(kind.type, "inputs", kind.inputs, news);
       const urn = urnOf(news);
+      ctx.journal.known(urn);
       return { outs: finish(id, await kind.apply(id, want, parseState(olds), applyContext(urn)), "update", news, urn) };
     },
 
     async delete(id, props) {
       const urn = urnOf(props);
+      ctx.journal.known(urn);
+      rememberSecretUsers(props);
       const r = await kind.remove(id, partialState(id, props), applyContext(urn));
       ctx.ownership.deleted(urn);
       if (r === undefined) return;
@@ -241,9 +251,20 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
       if (failed.length > 0) throw new MembershipWriteError(resourceLabel(id), `remove from ${kind.target} ${r.plan.target ?? ""}`, failed);
     },
   };
-}
 
-/** Outputs keep the URN: delete sees only outputs, and names the resource in its report and ownership checks. */
-function withUrn(outs: Record<string, unknown>, urn: string | undefined): Record<string, unknown> {
-  return urn === undefined ? outs : { ...outs, [URN_KEY]: urn };
+  /** Users this membership's state says have a secret nickname: never named, whatever else the host has learnt. */
+  function rememberSecretUsers(props: unknown): void {
+    const v = bag(props)[SECRET_USERS_KEY];
+    if (Array.isArray(v)) for (const u of v) if (typeof u === "string") ctx.names.markSecret(u);
+  }
+
+  /**
+   * Outputs keep what only this host knows and a later delete needs (delete sees outputs only): the URN (to name the
+   * resource and tell its own claims), and which of its users have secret nicknames.
+   */
+  function withHidden(outs: Record<string, unknown>, urn: string | undefined): Record<string, unknown> {
+    const users = Array.isArray(outs.userIds) ? (outs.userIds as string[]) : Object.keys((outs.members as Record<string, unknown> | undefined) ?? {});
+    const secret = ctx.names.secretAmong(users);
+    return { ...outs, ...(urn !== undefined ? { [URN_KEY]: urn } : {}), ...(secret.length > 0 ? { [SECRET_USERS_KEY]: secret } : {}) };
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { WORKSPACE_ROLES, type WorkspaceRoleName } from "../api/roles";
-import { adoptField, idField, userIdField, userIdListField } from "./fields";
+import { adoptField, idField, roleIdFromDigits, userIdField, userIdListField } from "./fields";
 
 export const WORKSPACE_ROLE_NAMES = Object.keys(WORKSPACE_ROLES) as WorkspaceRoleName[];
 const VALID_WS_ROLES = `${WORKSPACE_ROLE_NAMES.join(", ")} or a custom role id (number)`;
@@ -17,12 +17,11 @@ export const workspaceRoleField = z
   .transform((v, ctx): WorkspaceRoleName | number => {
     if (typeof v === "number") {
       if (Number.isSafeInteger(v) && v > 0) return v;
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a positive whole role id or one of ${VALID_WS_ROLES}` });
-      return z.NEVER;
+      return roleIdFromDigits(String(v), ctx, VALID_WS_ROLES);
     }
     const s = v.trim().toLowerCase();
     if ((WORKSPACE_ROLE_NAMES as string[]).includes(s)) return s as WorkspaceRoleName;
-    if (/^\d+$/.test(s) && Number(s) > 0) return Number(s);
+    if (/^\d+$/.test(s)) return roleIdFromDigits(s, ctx, VALID_WS_ROLES);
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a workspace role; use ${VALID_WS_ROLES}` });
     return z.NEVER;
   });

@@ -10,6 +10,7 @@ import type { OrgUser, UserPatch } from "../service";
 import { accountNameMatches } from "../service/users";
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { AdoptRequiredError, GoneError, InvalidPropertiesError } from "./errors";
+import { journalKey } from "./journal";
 import { resourceLabel } from "./ownership";
 import { checkResult, compact, parseOrThrow, readResult, sameSet, type Handler } from "./handler";
 import type { MembershipContext } from "./membership";
@@ -60,10 +61,13 @@ function outputsOf(
   u: OrgUser,
   declared: { accountId?: string | null; accountName?: string | null; userType?: UserTypeName; transferWorksTo?: string | null },
   urn: string | undefined,
+  secret: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
   return compact({
-    // Delete sees only outputs: the URN lets it tell its own user from one another resource took over.
+    // Delete and read see only outputs: the URN tells its own user from one another resource has taken over, and
+    // which inputs were secret keeps refresh and destroy from naming what the program hid.
     [URN_KEY]: urn,
+    [SECRETS_KEY]: secret.size > 0 ? [...secret] : undefined,
     userId: u.userId,
     // Quick BI may omit AccountId (until the first login); keep what was declared then.
     accountId: u.accountId ?? declared.accountId ?? undefined,
@@ -139,12 +143,15 @@ export function createUserHandler(ctx: MembershipContext): Handler {
     },
 
     async diff(_id, olds, news) {
+      ctx.journal.known(urnOf(news));
       const o = UserOutputsSchema.safeParse(olds);
       // State we cannot read: let update converge it rather than guess at a replace.
       if (!o.success) return { changes: true };
       const old = o.data;
-      // Before any membership of this user reports: its nickname may be secret.
+      // Before any membership of this user reports (the engine diffs the user before the resources using its id):
+      // the report may name the user — unless the program made the nickname secret.
       if (secretFields(news).has("nickName")) ctx.names.markSecret(old.userId);
+      else ctx.names.remember([[old.userId, old.nickName]]);
       ctx.ownership.ownUser(urnOf(news), old.userId);
       const fc = checkFields(userShape, news);
       const n = fc.values;
@@ -175,14 +182,21 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       const svc = services().users;
       const secret = secretFields(inputs);
       const urn = urnOf(inputs);
+      const account = accountOf(want);
+      // Taken over: with `adopt`, or when an earlier, interrupted run of this resource set out to create it.
+      const takeOver = want.adopt === true || (account !== undefined && ctx.journal.ours(urn, journalKey.account(account)));
       const existing = await svc.findByAccount({ accountId: want.accountId, accountName: want.accountName });
       if (existing !== undefined) {
-        if (!want.adopt) throw new AdoptRequiredError(RESOURCE, [describe(existing, secret)]);
+        if (!takeOver) {
+          if (account !== undefined) ctx.journal.refused(urn, [journalKey.account(account)]);
+          throw new AdoptRequiredError(RESOURCE, [describe(existing, secret)]);
+        }
         const adopted = await converge(existing.userId, existing, want);
         ctx.ownership.ownUser(urn, adopted.userId);
         learn(adopted, inputs);
-        return { id: adopted.userId, outs: outputsOf(adopted, want, urn) };
+        return { id: adopted.userId, outs: outputsOf(adopted, want, urn, secret) };
       }
+      if (account !== undefined) ctx.journal.intend(urn, [journalKey.account(account)]);
       let created: OrgUser;
       try {
         created = await svc.create({
@@ -194,7 +208,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
         });
       } catch (e) {
         // The account exists but the lookup could not see it (e.g. a RAM name Quick BI stores differently).
-        if (isQuickBIApiError(e) && e.code === "User.AlreadyIn.Organization" && !want.adopt) {
+        if (isQuickBIApiError(e) && e.code === "User.AlreadyIn.Organization" && !takeOver) {
           const account = secret.has("accountName") || secret.has("accountId") ? "[secret]" : JSON.stringify(want.accountName ?? want.accountId ?? "");
           throw new AdoptRequiredError(RESOURCE, [`a user with account ${account}`], e.code);
         }
@@ -202,10 +216,11 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       }
       ctx.ownership.ownUser(urn, created.userId);
       learn(created, inputs);
-      return { id: created.userId, outs: outputsOf(created, want, urn) };
+      return { id: created.userId, outs: outputsOf(created, want, urn, secret) };
     },
 
     async read(id, props) {
+      ctx.journal.known(urnOf(props));
       const old = UserOutputsSchema.partial().safeParse(props ?? {});
       const prev: Partial<UserOutputs> = old.success ? old.data : {};
       const current = await services().users.get(id);
@@ -216,7 +231,7 @@ export function createUserHandler(ctx: MembershipContext): Handler {
         accountName: prev.accountName,
         userType: prev.userType,
         transferWorksTo: prev.transferWorksTo,
-      }, urnOf(props));
+      }, urnOf(props), secretFields(props));
       // The account is the identity and cannot drift; the rest is reported as Quick BI holds it.
       return readResult(id, props, outs, () => compact({
         accountId: prev.accountId ?? undefined,
@@ -229,15 +244,17 @@ export function createUserHandler(ctx: MembershipContext): Handler {
     },
 
     async update(id, _olds, news) {
+      ctx.journal.known(urnOf(news));
       const want = parseOrThrow(RESOURCE, "inputs", UserInputsSchema, news);
       const current = await services().users.get(id);
       if (current === undefined) throw new GoneError(RESOURCE, `user ${id}`);
       const after = await converge(id, current, want);
       learn(after, news);
-      return { outs: outputsOf(after, want, urnOf(news)) };
+      return { outs: outputsOf(after, want, urnOf(news), secretFields(news)) };
     },
 
     async delete(id, props) {
+      ctx.journal.known(urnOf(props));
       const old = UserOutputsSchema.partial().safeParse(props ?? {});
       const prev = old.success ? old.data : {};
       // Another resource of the stack took this user over (a rename with adopt): it stays, only this record goes.

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ORGANIZATION_ROLES, USER_TYPES, type UserTypeName } from "../api/roles";
-import { adoptField, userIdField } from "./fields";
+import { adoptField, roleIdFromDigits, userIdField } from "./fields";
 
 export const USER_TYPE_NAMES = Object.keys(USER_TYPES) as UserTypeName[];
 
@@ -29,13 +29,12 @@ export const orgRoleRef = z.union([z.number(), z.string()], {
 }).transform((v, ctx): number => {
   if (typeof v === "number") {
     if (Number.isSafeInteger(v) && v > 0) return v;
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a positive whole role id or one of ${VALID_ORG_ROLES}` });
-    return z.NEVER;
+    return roleIdFromDigits(String(v), ctx, VALID_ORG_ROLES);
   }
   const s = v.trim();
   const named = ORG_ROLE_BY_LOWER.get(s.toLowerCase());
   if (named !== undefined) return named;
-  if (/^\d+$/.test(s) && Number(s) > 0) return Number(s);
+  if (/^\d+$/.test(s)) return roleIdFromDigits(s, ctx, VALID_ORG_ROLES);
   ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not an organization role; use ${VALID_ORG_ROLES}` });
   return z.NEVER;
 });
@@ -57,6 +56,8 @@ export const orgRoleListField = z
     }
     const first = new Map<number, number>();
     ids.forEach((id, i) => {
+      // An entry that did not parse has its own failure; it cannot repeat anything.
+      if (typeof id !== "number") return;
       const at = first.get(id);
       if (at === undefined) first.set(id, i);
       else

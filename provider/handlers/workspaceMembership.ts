@@ -12,6 +12,7 @@ import { workspaceChanges } from "../report/changes";
 import { isAlreadyMember, isNotMember, OK, type MemberOutcome, type Outcomes } from "../service/outcome";
 import type { CheckFailure } from "./checkFields";
 import { ADOPT_REQUIRED } from "./errors";
+import { journalKey } from "./journal";
 import { compact, sameSet } from "./handler";
 import { parseMembershipId } from "./ids";
 import { membershipHandler, type AccessPlan, type ApplyContext, type MembershipKind, type MembershipContext } from "./membership";
@@ -57,6 +58,10 @@ function outputsOf(want: WorkspaceMembershipInputs, roleId: number, members: Rea
  */
 async function addOrAdopt(ctx: ApplyContext, workspaceId: string, roleId: number, users: readonly string[], adopt: boolean): Promise<Outcomes> {
   const svc = ctx.services().workspaceMembers;
+  const key = (u: string) => journalKey.workspace(workspaceId, u, roleId);
+  // Taken over: with `adopt`, or when an earlier, interrupted run of this resource set out to create it (journal.ts).
+  const takeOver = (u: string) => adopt || ctx.journal.ours(ctx.urn, key(u));
+  ctx.journal.intend(ctx.urn, users.map(key));
   const out = await svc.addMembers(workspaceId, roleId, users);
   const already = users.filter((u) => isAlreadyMember(out.get(u)));
   if (already.length === 0) return out;
@@ -66,11 +71,12 @@ async function addOrAdopt(ctx: ApplyContext, workspaceId: string, roleId: number
   // Refused as existing but not a member now: someone removed them meanwhile, or the refusal was for the whole list.
   const retried = absent.length > 0 ? await svc.addMembers(workspaceId, roleId, absent) : new Map<string, MemberOutcome>();
   const present = already.filter((u) => held.has(u));
-  const reRole = adopt ? present.filter((u) => held.get(u) !== roleId) : [];
+  const reRole = present.filter((u) => takeOver(u) && held.get(u) !== roleId);
   const set = reRole.length > 0 ? await svc.setRole(workspaceId, roleId, reRole) : new Map<string, MemberOutcome>();
+  ctx.journal.refused(ctx.urn, present.filter((u) => !takeOver(u)).map(key));
   for (const u of already) {
     if (retried.has(u)) out.set(u, retried.get(u)!);
-    else if (adopt) out.set(u, set.get(u) ?? OK);
+    else if (takeOver(u)) out.set(u, set.get(u) ?? OK);
     else {
       out.set(u, {
         ok: false,

@@ -9,7 +9,6 @@
  * would make every resource of a preview wait in a row.
  */
 import * as path from "node:path";
-import type * as grpcTypes from "@grpc/grpc-js";
 import type * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 
@@ -32,11 +31,16 @@ export function engineAddress(argv: readonly string[] = process.argv): string | 
   return last !== undefined && ADDRESS.test(last) ? last : undefined;
 }
 
+/** What this file needs of grpc-js (reached through @pulumi/pulumi, which depends on it; not a dependency of ours). */
+interface GrpcJs {
+  readonly credentials: { createInsecure(): ConstructorParameters<typeof engineGrpc.EngineClient>[1] };
+}
+
 /** The copies of grpc-js and the engine stubs that @pulumi/pulumi itself uses (a second copy would not interoperate). */
-function pulumiModules(): { grpc: typeof grpcTypes; rpc: typeof engineGrpc; pb: typeof enginePb } {
+function pulumiModules(): { grpc: GrpcJs; rpc: typeof engineGrpc; pb: typeof enginePb } {
   const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
   return {
-    grpc: require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] })) as typeof grpcTypes,
+    grpc: require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] })) as GrpcJs,
     rpc: require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof engineGrpc,
     pb: require("@pulumi/pulumi/proto/engine_pb") as typeof enginePb,
   };

@@ -39,6 +39,11 @@ export class NameDirectory {
     this.#secret.add(userId);
   }
 
+  /** Which of these users have a secret nickname (a membership keeps them in state for its later delete). */
+  secretAmong(userIds: Iterable<string>): string[] {
+    return [...userIds].filter((u) => this.#secret.has(u));
+  }
+
   /** The nickname to show for `userId` now, if any; starts the organization listing when one is missing. */
   nickName(userId: string): string | undefined {
     if (this.#secret.has(userId)) return undefined;

@@ -5,7 +5,14 @@
  */
 import type { QuickBICaller, Verify } from "../api/call";
 import { isUserGroupNotFound, isUserNotFound } from "../api/errors";
-import { addUserGroupMember, deleteUserGroupMember, MAX_GROUP_MEMBERS_PER_CALL, queryUserGroupMember } from "../api/operations";
+import {
+  addUserGroupMember,
+  addUserGroupMembers,
+  deleteUserGroupMember,
+  deleteUserGroupMembers,
+  MAX_GROUP_MEMBERS_PER_CALL,
+  queryUserGroupMember,
+} from "../api/operations";
 import { perChunk } from "./chunked";
 import { writeOnce } from "./mergedWrite";
 import { OK, allWith, failureOf, type MemberOutcome, type Outcomes } from "./outcome";
@@ -20,10 +27,16 @@ export interface GroupMemberService {
   removeMembers(userGroupId: string, userIds: readonly string[]): Promise<Outcomes>;
 }
 
+/** The other call shape Quick BI offers: one user joining or leaving many groups (outcomes keyed by group id). */
+export interface UserGroupsService {
+  addToGroups(userId: string, userGroupIds: readonly string[]): Promise<Outcomes>;
+  removeFromGroups(userId: string, userGroupIds: readonly string[]): Promise<Outcomes>;
+}
+
 /** Codes that name a problem with some user(s) of the list rather than with the whole request. */
 const PER_USER_CODES = new Set(["Invalid.User", "User.Not.In.Organization", "Invalid.User.Organization"]);
 
-export function createGroupMemberService(c: QuickBICaller): GroupMemberService {
+export function createGroupMemberService(c: QuickBICaller): GroupMemberService & UserGroupsService {
   async function getMembers(userGroupId: string): Promise<Set<string> | undefined> {
     try {
       const members = await queryUserGroupMember(c, { userGroupId });
@@ -69,6 +82,35 @@ export function createGroupMemberService(c: QuickBICaller): GroupMemberService {
       const users = [...new Set(userIds)];
       if (users.length === 0) return new Map();
       return perChunk(users, MAX_GROUP_MEMBERS_PER_CALL, (part) => addSplitting(userGroupId, part), false);
+    },
+
+    async addToGroups(userId, userGroupIds) {
+      const groups = [...new Set(userGroupIds)];
+      if (groups.length === 0) return new Map();
+      try {
+        // All or nothing: one call for every group.
+        await addUserGroupMembers(c, { userId, userGroupIds: groups });
+        return allWith(groups, OK);
+      } catch (e) {
+        if (groups.length === 1) return allWith(groups, failureOf(e));
+      }
+      // Refused as a whole: one group (or the user) is the cause. Group by group, each answer names its own.
+      const each = await Promise.all(groups.map(async (g) => [g, (await addSplitting(g, [userId])).get(userId) ?? OK] as const));
+      return new Map(each);
+    },
+
+    async removeFromGroups(userId, userGroupIds) {
+      const groups = [...new Set(userGroupIds)];
+      if (groups.length === 0) return new Map();
+      try {
+        await deleteUserGroupMembers(c, { userId, userGroupIds: groups });
+        return allWith(groups, OK);
+      } catch (e) {
+        if (isUserNotFound(e)) return allWith(groups, OK);
+        if (groups.length === 1) return allWith(groups, failureOf(e));
+      }
+      const each = await Promise.all(groups.map(async (g) => [g, (await this.removeMembers(g, [userId])).get(userId) ?? OK] as const));
+      return new Map(each);
     },
 
     async removeMembers(userGroupId, userIds) {

@@ -5,12 +5,12 @@
  */
 import type { QuickBICaller } from "../api/call";
 import { createDirectoryService, type DirectoryService } from "./directory";
-import { createGroupMemberService, type GroupMemberService } from "./groupMembers";
+import { createGroupMemberService, type GroupMemberService, type UserGroupsService } from "./groupMembers";
 import { createUserService, type UserService } from "./users";
 import { createWorkspaceMemberService, type WorkspaceMemberCalls, type WorkspaceMemberService } from "./workspaceMembers";
 
 export type { DirectoryService, WorkspaceInfo, WorkspaceMember } from "./directory";
-export type { GroupMemberService } from "./groupMembers";
+export type { GroupMemberService, UserGroupsService } from "./groupMembers";
 export type { MemberFailure, MemberOutcome, Outcomes } from "./outcome";
 export type { NewUser, OrgUser, UserPatch, UserService } from "./users";
 export type { RoleRead, WorkspaceMemberCalls, WorkspaceMemberService } from "./workspaceMembers";
@@ -26,6 +26,7 @@ export interface Services {
 /** The direct services, with the extra reads the coalesced ones are built from. */
 export interface DirectServices extends Services {
   readonly workspaceMembers: WorkspaceMemberCalls;
+  readonly groupMembers: GroupMemberService & UserGroupsService;
 }
 
 export function createDirectServices(c: QuickBICaller): DirectServices {

@@ -58,6 +58,7 @@ const ROWS: Row[] = [
   { kind: "QuickBIUser", what: "over-long accountName", set: { accountName: long }, property: "accountName", reason: [long.slice(0, 40), "at most 50"] },
   { kind: "QuickBIUser", what: "missing accountId (accountName alone)", set: { accountId: DELETE }, property: "accountId", reason: ["set accountId", "versions released after 2024-12-31 require AccountId", "accountName alone is deprecated"] },
   { kind: "QuickBIUser", what: "missing nickName", set: { nickName: DELETE }, property: "nickName", reason: ["required", "set nickName"] },
+  { kind: "QuickBIUser", what: "role id beyond 2^53 (would be rounded)", set: { roleIds: ["111111111111111111111"] }, property: "roleIds[0]", reason: ['"111111111111111111111"', "larger than any role id Quick BI issues"] },
   { kind: "QuickBIUser", what: "nickName of the wrong type", set: { nickName: 42 }, property: "nickName", reason: ["42", "must be a string"] },
   { kind: "QuickBIUser", what: "blank nickName", set: { nickName: "   " }, property: "nickName", reason: ['"   "', "must not be empty"] },
   { kind: "QuickBIUser", what: "over-long nickName", set: { nickName: long }, property: "nickName", reason: ["has 51", "shorten it"] },
@@ -104,9 +105,14 @@ const ROWS: Row[] = [
   { kind: "WorkspaceMembership", what: "userIds element of the wrong type", set: { userIds: [PAVEL, 7] }, property: "userIds[1]", reason: ["7", "must be a string"] },
   { kind: "WorkspaceMembership", what: "adopt of the wrong type", set: { adopt: 1 }, property: "adopt", reason: ["1", "true or false"] },
   { kind: "WorkspaceMembership", what: "misspelt property", set: { roles: "viewer" }, property: "roles", reason: ['"roles"', "valid properties are", "role"] },
+  { kind: "WorkspaceMembership", what: "role id beyond 2^53 (would be rounded)", set: { role: "99999999999999999999" }, property: "role", reason: ['"99999999999999999999"', "larger than any role id Quick BI issues"] },
+  { kind: "WorkspaceMembership", what: "role id the workspace does not have (read once per workspace)", set: { role: 28 }, property: "role", reason: ["role 28 is not a role of workspace", "25 (", "30 (", "admin, developer, analyst, viewer"] },
+  { kind: "WorkspaceMembership", what: "':' in workspaceId", set: { workspaceId: `${WS}:x` }, property: "workspaceId", reason: [`"${WS}:x"`, "must not contain ':'"] },
+  { kind: "WorkspaceMembership", what: "a duplicate next to a value not known yet", set: { userIds: [PAVEL, UNKNOWN, PAVEL] }, property: "userIds[2]", reason: [`"${PAVEL}"`, "already listed at index 0"] },
 
   // ---- GroupMembership -----------------------------------------------------------------------------------------
   { kind: "GroupMembership", what: "missing userGroupId", set: { userGroupId: DELETE }, property: "userGroupId", reason: ["required", "set the user group id"] },
+  { kind: "GroupMembership", what: "':' in userGroupId", set: { userGroupId: `${GROUP}:x` }, property: "userGroupId", reason: [`"${GROUP}:x"`, "must not contain ':'"] },
   { kind: "GroupMembership", what: "empty userGroupId", set: { userGroupId: " " }, property: "userGroupId", reason: ['" "', "must not be empty"] },
   { kind: "GroupMembership", what: "userGroupId of the wrong type", set: { userGroupId: { id: GROUP } }, property: "userGroupId", reason: [GROUP, "must be a string"] },
   { kind: "GroupMembership", what: "userGroupId with a space", set: { userGroupId: "ae8d 7b6f" }, property: "userGroupId", reason: ['"ae8d 7b6f"', "must not contain spaces or commas"] },
@@ -209,6 +215,12 @@ test.each(ROWS.map((r) => [`${r.kind}: ${r.what}`, r] as const))("%s", async (_n
   // Nothing else is blamed: each failure names a property the row touched (or the one it expects).
   const touched = new Set([...Object.keys(row.set), row.property.replace(/\[\d+\]$/, "")]);
   for (const f of failures) expect(touched.has(f.property.replace(/\[\d+\]$/, ""))).toBe(true);
+});
+
+test("invalid role ids are each named once, never as a repeat of something unreadable", async () => {
+  const failures = await check("QuickBIUser", { roleIds: [-1, "-5"] });
+  expect(failures.map((f) => f.property).sort()).toEqual(["roleIds[0]", "roleIds[1]"]);
+  for (const f of failures) expect(f.reason).not.toContain("[object Object]");
 });
 
 test("every argument of every resource appears in the matrix", () => {

@@ -108,6 +108,8 @@ export interface CallSummary {
   readonly code: string;
   readonly requestId: string;
   readonly params: Record<string, string>;
+  /** True when the call changed (and persisted) the organization. */
+  readonly mutated?: boolean;
 }
 
 /** GET /__emulator/calls since a sequence number. */

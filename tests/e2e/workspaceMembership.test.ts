@@ -287,3 +287,17 @@ test("the emulator answered every call under this jest project's quirks (the qui
   const seen = new Set(h.emu.calls().map((c) => c.quirks.join(",")));
   expect([...seen]).toEqual([quirksUnderTest().join(",")]);
 });
+
+test("list form: a user another stack added first (AddWorkspaceUsers answers AE0150010001) gets the adopt hint too", async () => {
+  // diego is a developer of Sales in the seed: for this stack he is someone else's member.
+  const t = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel, SEED.diego], role: "viewer" }));
+  const seq = await lastSeq(h.emu);
+  const err = await t.create().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(InitFailedError);
+  expect((await callsSince(h.emu, seq)).some((c) => c.action === "AddWorkspaceUsers")).toBe(true);
+  expect((err as Error).message).toContain(`user ${SEED.diego} is already a member of workspace ${SEED.sales} as developer (26); to manage it here, set \`adopt: true\``);
+  // pavel got in and is recorded; diego was left as he was.
+  expect((err as InitFailedError).properties.userIds).toEqual([SEED.pavel]);
+  expect((await roles(SEED.sales)).get(SEED.diego)).toEqual([26]);
+  await t.destroy();
+});

@@ -6,9 +6,9 @@
  * then `pulumi up`, which must converge: every declared membership once in Quick BI, nothing undeclared, state and
  * Quick BI agreeing.
  *
- * Known to fail today at that last `up`: a membership whose create was pending but landed in Quick BI (or that the
- * orphaned host wrote afterwards) is refused as "already exists in Quick BI … set `adopt: true`" (README, "After an
- * interrupted `pulumi up`"). Every recovery step before it passes.
+ * A membership whose create was pending but landed in Quick BI is recognised as the resource's own from the
+ * provider's journal of interrupted creates (provider/handlers/journal.ts) and taken over, so that `up` converges
+ * without `adopt`.
  */
 import type { CliStack } from "../../realengine";
 import type { RunningEmulator } from "pulumi-quickbi/emulator";

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       projectName: "user-stack",
       stackName: "dev",
       program: async () => {
-        const user = new QuickBIUser("zoe", { accountName: "demo-corp@aliyun.com:zoe", nickName: "Zoe User", userType: "analyst" });
+        const user = new QuickBIUser("zoe", { accountId: "5000000000000201", nickName: "Zoe User", userType: "analyst" });
         new WorkspaceMembership("zoe-sales", { workspaceId: SALES, role: "viewer", userId: user.userId });
         return { userId: user.userId };
       },

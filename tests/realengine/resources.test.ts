@@ -14,7 +14,7 @@ import { accessView, failingOperation, lastSeq, openStack, providerConfig, steps
 import { describeWithCli } from "./withCli";
 
 interface Declared {
-  carol?: { accountName: string; nickName: string };
+  carol?: { accountId: string; accountName: string; nickName: string };
   adoptAnna?: boolean;
   finance?: WorkspaceMembersArgs["members"];
   engineering?: string[];
@@ -71,13 +71,13 @@ describeWithCli("adopt, QuickBIUser update/replace, authoritative resources and 
 
   let carolId = "";
   test("QuickBIUser: a new nickname is an in-place UpdateUser; a new account replaces the user (old one deleted first)", async () => {
-    declared = { adoptAnna: true, carol: { accountName: "demo-corp@aliyun.com:carol.c", nickName: "Carol C" } };
+    declared = { adoptAnna: true, carol: { accountId: "5000000000000101", accountName: "demo-corp@aliyun.com:carol.c", nickName: "Carol C" } };
     const created = await stack.up(providerConfig(emu));
     expect(created.errors).toEqual([]);
     carolId = created.outputs.carolId as string;
     expect(users().find((u) => u.userId === carolId)?.nickName).toBe("Carol C");
 
-    declared = { ...declared, carol: { accountName: "demo-corp@aliyun.com:carol.c", nickName: "Carol Renamed" } };
+    declared = { ...declared, carol: { accountId: "5000000000000101", accountName: "demo-corp@aliyun.com:carol.c", nickName: "Carol Renamed" } };
     let seq = lastSeq(emu);
     const updated = await stack.up(providerConfig(emu));
     expect(stepsByResource(updated)).toMatchObject({ "quickbi:QuickBIUser::carol": "update" });
@@ -85,7 +85,7 @@ describeWithCli("adopt, QuickBIUser update/replace, authoritative resources and 
     expect(writesSince(emu, seq)).toEqual([expect.stringMatching(new RegExp(`^UpdateUser .*UserId=${carolId}`))]);
     expect(users().find((u) => u.userId === carolId)?.nickName).toBe("Carol Renamed");
 
-    declared = { ...declared, carol: { accountName: "demo-corp@aliyun.com:carol.new", nickName: "Carol Renamed" } };
+    declared = { ...declared, carol: { accountId: "5000000000000102", accountName: "demo-corp@aliyun.com:carol.new", nickName: "Carol Renamed" } };
     seq = lastSeq(emu);
     const replaced = await stack.up(providerConfig(emu));
     expect(replaced.errors).toEqual([]);

@@ -114,6 +114,31 @@ test("group add refused for unknown users: the list is split until only they fai
   expect(actions().AddUserGroupMember).toBeLessThanOrEqual(1 + 2 * ghosts.length * Math.ceil(Math.log2(all.length)));
 });
 
+test("one user joining five groups in a window: one AddUserGroupMembers; leaving them: one DeleteUserGroupMembers", async () => {
+  const { coalesced } = services();
+  const groups = [2, 3, 4, 5, 6].map(groupId);
+  const u = userId(7);
+  const added = await Promise.all(groups.map((g) => coalesced.groupMembers.addMembers(g, [u])));
+  expect(added.every((o) => o.get(u)?.ok === true)).toBe(true);
+  expect(actions()).toEqual({ AddUserGroupMembers: 1 });
+  expect(emu.state().userGroupMembers.filter((m) => m.userId === u).map((m) => m.userGroupId).sort()).toEqual([...groups].sort());
+  emu.clearCalls();
+  const removed = await Promise.all(groups.map((g) => coalesced.groupMembers.removeMembers(g, [u])));
+  expect(removed.every((o) => o.get(u)?.ok === true)).toBe(true);
+  expect(actions()).toEqual({ DeleteUserGroupMembers: 1 });
+  expect(emu.state().userGroupMembers.filter((m) => m.userId === u)).toEqual([]);
+});
+
+test("a user joining groups one of which does not exist: the others are joined, the missing one gets its own code", async () => {
+  const { coalesced } = services();
+  const groups = [groupId(8), "bench-group-missing", groupId(9)];
+  const u = userId(11);
+  const out = await Promise.all(groups.map((g) => coalesced.groupMembers.addMembers(g, [u])));
+  expect(out[0].get(u)).toEqual({ ok: true });
+  expect(out[2].get(u)).toEqual({ ok: true });
+  expect(out[1].get(u)).toMatchObject({ ok: false, code: "Usergroup.Not.Exist" });
+});
+
 test("a read of a workspace that does not exist answers undefined to every caller", async () => {
   const { coalesced } = services();
   const r = await Promise.all([userId(1), userId(2)].map((u) => coalesced.workspaceMembers.getRoles("no-such-workspace", [u])));

@@ -3,7 +3,15 @@
  * its first request, and at once when it is full. Fake timers: every time is exact.
  */
 import { Coalescer } from "../../../provider/batching/coalescer";
-import { beginEngineCall, engineCallsInFlight, noteEngineCall, onEngineCall } from "../../../provider/batching/engineActivity";
+import {
+  beginEngineCall,
+  engineCallsInFlight,
+  noteEngineCall,
+  onEngineCall,
+  runEngineCall,
+  STALL_MAX_IN_FLIGHT,
+  STALL_SETTLE_MS,
+} from "../../../provider/batching/engineActivity";
 import { BUSY_GAP_FACTOR, BUSY_IN_FLIGHT, QuietWindow } from "../../../provider/batching/quietWindow";
 import { handler } from "../../../provider/runtime";
 
@@ -217,5 +225,42 @@ describe("many engine calls under way stretch the quiet gap", () => {
     expect(engineCallsInFlight()).toBe(before + 1);
     await expect(call).rejects.toThrow();
     expect(engineCallsInFlight()).toBe(before);
+  });
+});
+
+describe("a bounded engine is not kept waiting", () => {
+  test(`once every operation under way waits in a window, the window goes after ${STALL_SETTLE_MS} ms, not the quiet gap`, async () => {
+    const { c, batches } = recorder();
+    // Three operations, as an engine with --parallel 3 sends them, each waiting on the window.
+    const ops = [1, 2, 3].map((k) => runEngineCall(() => c.load(k)));
+    await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS - 1);
+    expect(batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([{ at: STALL_SETTLE_MS, keys: [1, 2, 3] }]);
+    await expect(Promise.all(ops)).resolves.toEqual(["v1", "v2", "v3"]);
+  });
+
+  test("an operation still busy elsewhere (not in a window) keeps the quiet gap", async () => {
+    const { c, batches } = recorder();
+    let release!: () => void;
+    const busy = runEngineCall(() => new Promise<void>((r) => (release = r)));
+    const op = runEngineCall(() => c.load(1));
+    await jest.advanceTimersByTimeAsync(timing.quietMs - 1);
+    expect(batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([{ at: timing.quietMs, keys: [1] }]);
+    await op;
+    release();
+    await busy;
+  });
+
+  test(`with more than ${STALL_MAX_IN_FLIGHT} operations under way (unbounded parallelism), the quiet gap applies`, async () => {
+    const { c, batches } = recorder();
+    const ops = Array.from({ length: STALL_MAX_IN_FLIGHT + 1 }, (_, k) => runEngineCall(() => c.load(k)));
+    await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS + 1);
+    expect(batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(timing.quietMs);
+    expect(batches).toHaveLength(1);
+    await Promise.all(ops);
   });
 });
