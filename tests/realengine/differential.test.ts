@@ -92,8 +92,11 @@ describeWithCli("differential: the offline driver and the real Pulumi CLI take t
     expect(stepsByResource(a)).toEqual(stepsByResource(b));
     expect(accessView(offline.emu.state())).toEqual(accessView(real.emu.state()));
     const [ta, tb] = [readTrace(offline.trace), readTrace(real.trace)];
-    expect({ offline: overlappingCheckDiff(ta), real: overlappingCheckDiff(tb) }).toEqual({ offline: [], real: [] });
-    expect({ offline: interleavedRegistrations(ta), real: interleavedRegistrations(tb) }).toEqual({ offline: [], real: [] });
+    if (op === "preview" || op === "up") {
+      // The step generator's calls (a refresh's diffs run on the workers, like its reads).
+      expect({ offline: overlappingCheckDiff(ta), real: overlappingCheckDiff(tb) }).toEqual({ offline: [], real: [] });
+      expect({ offline: interleavedRegistrations(ta), real: interleavedRegistrations(tb) }).toEqual({ offline: [], real: [] });
+    }
     expect(callsByResource(ta)).toEqual(callsByResource(tb));
     const writes = ["create", "update", "delete", "read"];
     expect(maxConcurrent(ta, writes)).toBeLessThanOrEqual(PARALLEL);
