@@ -48,10 +48,8 @@ export async function deploy(run: Run, program: ProgramSource, opts: DeployOptio
       return p.reject(new Error(ABORTED));
     }
     void done.finally(() => {
-      if (!p.settled) {
-        failed.add(p.reg.urn);
-        p.reject(new Error(ABORTED));
-      }
+      if (!p.settled) p.reject(new Error(ABORTED));
+      if (p.failed) failed.add(p.reg.urn);
       run.inProgress.delete(p.reg.urn);
     });
   };

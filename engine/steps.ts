@@ -12,6 +12,8 @@ import type { PropertyMap } from "./wire";
 /** A registration waiting for its answer; settled once, by the step that completes it or by the chain's end. */
 export class Pending {
   private done = false;
+  /** Settled by a failure (its dependents are not executed). */
+  failed = false;
   constructor(
     readonly reg: Registration,
     private readonly onResolve: (a: RegisterAnswer) => void,
@@ -25,7 +27,10 @@ export class Pending {
     this.done = true;
   }
   reject(e: unknown): void {
-    if (!this.done) this.onReject(e);
+    if (!this.done) {
+      this.failed = true;
+      this.onReject(e);
+    }
     this.done = true;
   }
 }
