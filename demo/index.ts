@@ -1,5 +1,5 @@
 /**
- * `npm run demo` — see runDemo.ts for the phases and the README, "The demo", for a sample of the output.
+ * `npm run demo` — see runDemo.ts and walkthrough.ts for the phases and the README, "The demo", for a sample of the output.
  * Options: --engine auto|pulumi|offline, --shared-host, --no-color (NO_COLOR is honoured too), --quiet.
  * Exits 1 when any step or check fails.
  */

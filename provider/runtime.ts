@@ -13,7 +13,7 @@ import type { CallOptions, Envelope, QueryParams, QuickBICaller } from "./api/ca
 import { createClient, type QuickBIClient } from "./api/client";
 import { KEYS, resolveCallerUserId, type ConfigSource } from "./api/settings";
 import { stopCalls } from "./api/shutdown";
-import { createServices, onceUnlessFailed, type BatchingSettings } from "./batching";
+import { createServices, type BatchingSettings } from "./batching";
 import { runEngineCall } from "./batching/engineActivity";
 import { isResourceKind, type ResourceKind } from "./contract/kinds";
 import { createGroupMembersHandler } from "./handlers/groupMembers";
@@ -26,6 +26,7 @@ import { createWorkspaceMembersHandler } from "./handlers/workspaceMembers";
 import { createWorkspaceMembershipHandler } from "./handlers/workspaceMembership";
 import { engineAddress, stderrLog } from "./report/engineLog";
 import type { Services } from "./service";
+import { onceUnlessFailed } from "./service/onceUnlessFailed";
 import { traced } from "./trace";
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { QuickBICaller } from "../api/call";
 import { createDirectServices, type Services } from "../service";
+import { onceUnlessFailed } from "../service/onceUnlessFailed";
 import { createCoalescedGroupMemberService } from "./groupMembers";
 import { onePerMembershipGroup, onePerMembershipWorkspace } from "./perMembership";
 import { DEFAULT_TIMING, type WindowTiming } from "./quietWindow";
@@ -36,21 +37,6 @@ export interface ServicesOptions {
 /** The window for a `quickbi:batchWindowMs` quiet gap: the default ceiling, or the gap itself if longer. */
 export function timingFor(batchWindowMs: number): WindowTiming {
   return { quietMs: batchWindowMs, maxWaitMs: Math.max(DEFAULT_TIMING.maxWaitMs, batchWindowMs) };
-}
-
-/** Resolves a promise once; a failure (e.g. missing credentials) is not kept, so the next call reports it afresh. */
-export function onceUnlessFailed<T>(make: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    if (pending === undefined) {
-      const p = make();
-      p.catch(() => {
-        if (pending === p) pending = undefined;
-      });
-      pending = p;
-    }
-    return pending;
-  };
 }
 
 export function createServices(c: QuickBICaller, options: ServicesOptions = {}): Services {

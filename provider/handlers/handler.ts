@@ -5,7 +5,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
-import type { Services } from "../service";
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { InvalidPropertiesError } from "./errors";
 
@@ -17,9 +16,6 @@ export interface Handler {
   update(id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult>;
   delete(id: string, props: unknown): Promise<void>;
 }
-
-/** Services are created on first use, after `configure` has run. */
-export type ServicesProvider = () => Services;
 
 /** Outputs and inputs must not contain `undefined` (protobuf Struct refuses it): drop such keys. */
 export function compact<T extends Record<string, unknown>>(o: T): Record<string, unknown> {

@@ -9,7 +9,6 @@
  * - the outcome rule: everything applied → outputs; nothing applied → a plain error (nothing recorded); some applied
  *   → PartialApplyError, which records what was applied.
  */
-import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
 import { listed } from "../api/bounded";
 import { SECRET_USERS_KEY, URN_KEY } from "../contract/hiddenInputs";
@@ -20,7 +19,7 @@ import type { Services } from "../service";
 import { failures, type MemberFailure, type Outcomes } from "../service/outcome";
 import { checkFields, type CheckFailure, type FieldCheck } from "./checkFields";
 import { ADOPT_REQUIRED, AdoptRequiredError, MembershipWriteError, PartialApplyError } from "./errors";
-import { checkResult, parseOrThrow, type Handler } from "./handler";
+import { checkResult, parseOrThrow, readResult, type Handler } from "./handler";
 import type { CreateJournal } from "./journal";
 import type { ClaimMode, Ownership, TargetKind } from "./ownership";
 
@@ -225,11 +224,7 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
       const r = await kind.read(id, partialState(id, props), applyContext(urn));
       if (r === undefined) return {};
       const outs = withHidden(r.outs, urn);
-      // Inputs are returned only when Quick BI differs from state: then they carry the observed values, so the next
-      // preview shows the correction. Without drift the engine keeps the program's own inputs.
-      const prev = bag(props);
-      delete prev.__provider;
-      return isDeepStrictEqual(prev, outs) || r.inputs === undefined ? { id, props: outs } : { id, props: outs, inputs: r.inputs };
+      return r.inputs === undefined ? { id, props: outs } : readResult(id, props, outs, () => r.inputs!);
     },
 
     async update(id, olds, news) {

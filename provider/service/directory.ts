@@ -4,6 +4,7 @@
  */
 import type { QuickBICaller } from "../api/call";
 import { isUserGroupNotFound, isWorkspaceNotFound } from "../api/errors";
+import { onceUnlessFailed } from "./onceUnlessFailed";
 import {
   iterateUsers,
   listAllOrganizationWorkspaces,
@@ -39,11 +40,11 @@ export interface DirectoryService {
 }
 
 export function createDirectoryService(c: QuickBICaller): DirectoryService {
-  let workspaces: Promise<Map<string, WorkspaceInfo>> | undefined;
-  async function allWorkspaces(): Promise<Map<string, WorkspaceInfo>> {
+  // One listing per process serves every resource; a workspace created since is found by listing again.
+  const workspaces = onceUnlessFailed(async () => {
     const list = await listAllOrganizationWorkspaces(c);
     return new Map(list.map((w) => [w.WorkspaceId, { workspaceId: w.WorkspaceId, name: w.WorkspaceName, ownerUserId: w.Owner || undefined }]));
-  }
+  });
 
   return {
     async workspaceMembers(workspaceId) {
@@ -58,16 +59,10 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
     },
 
     async workspace(workspaceId) {
-      // One listing per process serves every resource; a workspace created since is found by listing again.
-      workspaces ??= allWorkspaces();
-      const cached = workspaces;
-      cached.catch(() => {
-        if (workspaces === cached) workspaces = undefined;
-      });
-      const hit = (await cached).get(workspaceId);
+      const hit = (await workspaces()).get(workspaceId);
       if (hit) return hit;
-      workspaces = allWorkspaces();
-      return (await workspaces).get(workspaceId);
+      workspaces.reset();
+      return (await workspaces()).get(workspaceId);
     },
 
     async groupMembers(userGroupId) {
