@@ -8,7 +8,11 @@ import { StepExecutor } from "./stepExecutor";
 import { deleteStep, onStepError } from "./steps";
 import type { ResourceState } from "./state";
 
-export async function deleteInLayers(run: Run, condemned: readonly ResourceState[], parallel: number | "unbounded"): Promise<void> {
+export async function deleteInLayers(
+  run: Run,
+  condemned: readonly ResourceState[],
+  parallel: number | "unbounded",
+): Promise<void> {
   if (condemned.length === 0) return;
   const graph = new DependencyGraph([...run.state.resources]);
   const layers = scheduleDeletes(condemned, graph);
@@ -37,5 +41,6 @@ export async function deleteInLayers(run: Run, condemned: readonly ResourceState
       }),
     );
   }
-  for (const r of spared) if (r.custom) run.warnings.push(`${r.urn}: not deleted because a resource depending on it could not be deleted`);
+  for (const r of spared)
+    if (r.custom) run.warnings.push(`${r.urn}: not deleted because a resource depending on it could not be deleted`);
 }

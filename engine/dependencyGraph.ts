@@ -39,7 +39,8 @@ export class DependencyGraph {
       if (named.has(candidate.urn)) {
         out.add(candidate);
         // A component stands for its children: those before `r` are dependencies too.
-        if (!candidate.custom) for (const c of this.descendants.get(candidate.urn) ?? []) if (c < at) out.add(this.resources[c]);
+        if (!candidate.custom)
+          for (const c of this.descendants.get(candidate.urn) ?? []) if (c < at) out.add(this.resources[c]);
       }
       if (candidate.urn === r.parent) out.add(candidate);
     }

@@ -126,7 +126,17 @@ export async function deploy(run: Run, program: ProgramSource, opts: DeployOptio
       continue;
     }
     if (run.dryRun) continue;
-    run.state.resources.push({ urn: reg.urn, type: reg.type, name: reg.name, custom: false, parent: reg.parent, id: "", inputs: {}, outputs: {}, dependencies: reg.dependencies });
+    run.state.resources.push({
+      urn: reg.urn,
+      type: reg.type,
+      name: reg.name,
+      custom: false,
+      parent: reg.parent,
+      id: "",
+      inputs: {},
+      outputs: {},
+      dependencies: reg.dependencies,
+    });
   }
   for (const e of result.errors) run.errors.push(`the program failed: ${e.message}`);
   const allRegistered = new Set(result.registrations.map((r) => r.urn));
@@ -139,7 +149,9 @@ export async function deploy(run: Run, program: ProgramSource, opts: DeployOptio
     if (run.errors.length === 0 && !run.dryRun) {
       // Deps-first order, as the engine writes its snapshot.
       const order = new Map(result.registrations.map((r, i) => [r.urn, i]));
-      run.state.resources.sort((a, b) => (order.get(a.urn) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.urn) ?? Number.MAX_SAFE_INTEGER));
+      run.state.resources.sort(
+        (a, b) => (order.get(a.urn) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.urn) ?? Number.MAX_SAFE_INTEGER),
+      );
       run.state.outputs = run.crypter.seal(result.stackOutputs, result.secretStackOutputs);
     }
   }

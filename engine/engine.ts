@@ -39,14 +39,21 @@ export class Engine {
    * provider calls in flight. For diagnosing a run that does not finish (a provider call that never returns, or a
    * program awaiting something that never resolves).
    */
-  pending(): { operation?: Operation; phase?: string; resources: string[]; providerCalls: { method: string; urn: string; ms: number }[] } {
+  pending(): {
+    operation?: Operation;
+    phase?: string;
+    resources: string[];
+    providerCalls: { method: string; urn: string; ms: number }[];
+  } {
     const run = this.current;
     const now = Date.now();
     return {
       operation: run?.operation,
       phase: run?.phase,
       resources: run ? [...run.inProgress] : [],
-      providerCalls: run ? [...run.host.inFlight].map((c) => ({ method: c.method, urn: c.urn, ms: now - c.startedAt })) : [],
+      providerCalls: run
+        ? [...run.host.inFlight].map((c) => ({ method: c.method, urn: c.urn, ms: now - c.startedAt }))
+        : [],
     };
   }
 
@@ -107,7 +114,14 @@ export class Engine {
       }));
     this.host = host;
     const firstLog = host.logs.length;
-    const run = new Run(operation, host, state, crypter, this.statePath, resolveSkipCheckpoints(this.options.skipCheckpoints));
+    const run = new Run(
+      operation,
+      host,
+      state,
+      crypter,
+      this.statePath,
+      resolveSkipCheckpoints(this.options.skipCheckpoints),
+    );
     this.current = run;
     let outputs: PropertyMap = {};
     try {

@@ -31,18 +31,22 @@ export class EngineLogServer {
   readonly logs: LogEntry[] = [];
   private readonly listeners = new Set<(e: LogEntry) => void>();
 
-  private constructor(
-    private readonly server: GrpcJs.Server,
-    readonly address: string,
-  ) {}
+  private address_ = "";
+
+  private constructor(private readonly server: GrpcJs.Server) {}
+
+  /** host:port of the service, passed to the provider host as its last argument. */
+  get address(): string {
+    return this.address_;
+  }
 
   static async start(): Promise<EngineLogServer> {
     const server = new grpc.Server();
-    let self: EngineLogServer | undefined;
+    const self = new EngineLogServer(server);
     const impl: GrpcJs.UntypedServiceImplementation = {
       log: (call: GrpcJs.ServerUnaryCall<engproto.LogRequest, unknown>, cb: GrpcJs.sendUnaryData<unknown>) => {
         const r = call.request;
-        self?.add({
+        self.add({
           severity: severityNames[r.getSeverity()] ?? "info",
           message: r.getMessage(),
           urn: r.getUrn(),
@@ -55,9 +59,11 @@ export class EngineLogServer {
     };
     server.addService(engrpc.EngineService as unknown as GrpcJs.ServiceDefinition, impl);
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
     );
-    self = new EngineLogServer(server, `127.0.0.1:${port}`);
+    self.address_ = `127.0.0.1:${port}`;
     return self;
   }
 

@@ -5,7 +5,17 @@ import type * as GrpcJs from "@grpc/grpc-js";
 import { EngineLogServer, type LogEntry } from "./engineLogServer";
 import { HostProcess } from "./hostProcess";
 import { toProviderError } from "./providerErrors";
-import { RPCS, type CheckResult, type CreateResult, type DiffResult, type ReadResult, type RpcArgs, type RpcName, type RpcResult, type UpdateResult } from "./rpc";
+import {
+  RPCS,
+  type CheckResult,
+  type CreateResult,
+  type DiffResult,
+  type ReadResult,
+  type RpcArgs,
+  type RpcName,
+  type RpcResult,
+  type UpdateResult,
+} from "./rpc";
 import { grpc, type PropertyMap } from "./wire";
 
 export { UNKNOWN, type PropertyMap } from "./wire";
@@ -36,7 +46,12 @@ export interface ProviderHostOptions {
   outputLimit?: number;
 }
 
-type Unary = (req: unknown, md: GrpcJs.Metadata, opts: Partial<GrpcJs.CallOptions>, cb: (err: GrpcJs.ServiceError | null, res: unknown) => void) => unknown;
+type Unary = (
+  req: unknown,
+  md: GrpcJs.Metadata,
+  opts: Partial<GrpcJs.CallOptions>,
+  cb: (err: GrpcJs.ServiceError | null, res: unknown) => void,
+) => unknown;
 
 export class ProviderHost {
   private stopping: Promise<void> | undefined;
@@ -59,7 +74,14 @@ export class ProviderHost {
         // which the Automation API's events mark "info#err"; realengine/ leaves those out of a report, so do we).
         onLine: (stream, line) => {
           if (stream === "stdout" && line.trim() !== "") {
-            engine.add({ severity: "info", message: line.trim(), urn: "", streamId: 0, ephemeral: false, at: Date.now() });
+            engine.add({
+              severity: "info",
+              message: line.trim(),
+              urn: "",
+              streamId: 0,
+              ephemeral: false,
+              at: Date.now(),
+            });
           }
         },
       });
@@ -156,7 +178,13 @@ export class ProviderHost {
   read(urn: string, id: string, props: PropertyMap, inputs?: PropertyMap): Promise<ReadResult> {
     return this.call("Read", urn, id, props, inputs);
   }
-  update(urn: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs?: PropertyMap): Promise<UpdateResult> {
+  update(
+    urn: string,
+    id: string,
+    olds: PropertyMap,
+    news: PropertyMap,
+    oldInputs?: PropertyMap,
+  ): Promise<UpdateResult> {
     return this.call("Update", urn, id, olds, news, oldInputs);
   }
   delete(urn: string, id: string, props: PropertyMap, oldInputs?: PropertyMap): Promise<void> {
@@ -174,7 +202,11 @@ export class ProviderHost {
    */
   stop(graceMs?: number): Promise<void> {
     this.stopping ??= (async () => {
-      if (this.transport.alive) await withDeadline(this.call("Cancel").catch(() => undefined), 1000);
+      if (this.transport.alive)
+        await withDeadline(
+          this.call("Cancel").catch(() => undefined),
+          1000,
+        );
       await this.transport.stop(graceMs);
       await this.engine.stop();
     })();

@@ -78,7 +78,10 @@ export function resolveHostScript(cwd: string): string {
  */
 export function hostEnvironment(opts: HostProcessOptions): Record<string, string> {
   const env: Record<string, string> = {};
-  const merged: Record<string, string | undefined> = { ...(opts.inheritEnv === false ? {} : process.env), ...(opts.env ?? {}) };
+  const merged: Record<string, string | undefined> = {
+    ...(opts.inheritEnv === false ? {} : process.env),
+    ...(opts.env ?? {}),
+  };
   for (const [k, v] of Object.entries(merged)) {
     if (v === undefined) continue;
     if (k.startsWith("PULUMI_NODEJS_") || k === "PULUMI_CONFIG" || k === "PULUMI_CONFIG_SECRET_KEYS") continue;
@@ -91,7 +94,8 @@ export function hostEnvironment(opts: HostProcessOptions): Record<string, string
   }
   // host.go Provider(): the keys of the plugin's own namespace, without it, as JSON ("{}" for every other stack).
   const own: Record<string, string> = {};
-  for (const [k, v] of Object.entries(opts.config ?? {})) if (k.startsWith("pulumi-nodejs:")) own[k.slice("pulumi-nodejs:".length)] = v;
+  for (const [k, v] of Object.entries(opts.config ?? {}))
+    if (k.startsWith("pulumi-nodejs:")) own[k.slice("pulumi-nodejs:".length)] = v;
   env.PULUMI_CONFIG = JSON.stringify(own);
   return env;
 }
@@ -233,7 +237,8 @@ function readPort(child: ChildProcess, timeoutMs: number, stderr: Tail, rest: (t
       if (nl < 0) return;
       const line = buf.slice(0, nl).trim();
       const p = Number(line);
-      if (!Number.isInteger(p) || p <= 0) return finish(new Error(`host printed ${JSON.stringify(line)} instead of a port`));
+      if (!Number.isInteger(p) || p <= 0)
+        return finish(new Error(`host printed ${JSON.stringify(line)} instead of a port`));
       finish(undefined, p);
       rest(buf.slice(nl + 1));
     };

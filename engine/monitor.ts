@@ -4,7 +4,15 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { createRequire } from "node:module";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
-import { makeUrn, STACK_TYPE, unwrapMap, wrapSecret, type RegisterAnswer, type RegisterHandler, type Registration } from "./registration";
+import {
+  makeUrn,
+  STACK_TYPE,
+  unwrapMap,
+  wrapSecret,
+  type RegisterAnswer,
+  type RegisterHandler,
+  type Registration,
+} from "./registration";
 import { UNKNOWN, type PropertyMap } from "./wire";
 
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
@@ -78,9 +86,7 @@ export class RecordingMonitor {
     this.registrations.push(reg);
     if (reg.type === STACK_TYPE && !reg.parent) this.stackUrn = urn;
 
-    const answer: Promise<RegisterAnswer> = reg.custom
-      ? this.handler(reg)
-      : Promise.resolve({ outputs: {} });
+    const answer: Promise<RegisterAnswer> = reg.custom ? this.handler(reg) : Promise.resolve({ outputs: {} });
     answer.then(
       (a) => {
         const secret = new Set([...(a.secretOutputs ?? []), ...reg.options.additionalSecretOutputs]);

@@ -55,7 +55,10 @@ function envInt(value: string | undefined): number {
 }
 
 /** `--parallel`: the option, else PULUMI_PARALLEL (> 0), else 4 × the cores (GOMAXPROCS; here availableParallelism). */
-export function resolveParallel(option: number | "unbounded" | undefined, env: NodeJS.ProcessEnv = process.env): number | "unbounded" {
+export function resolveParallel(
+  option: number | "unbounded" | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): number | "unbounded" {
   let p: number;
   if (option === "unbounded") return "unbounded";
   if (option !== undefined) p = option;

@@ -3,7 +3,7 @@
 import { fork } from "node:child_process";
 import * as path from "node:path";
 import { defaultHandler } from "./monitor";
-import type { ProgramModule, ProgramRun, RunProgramOptions } from "./program";
+import type { ProgramModule, ProgramRun, RunProgramOptions } from "./programTypes";
 import type { RegisterAnswer, Registration } from "./registration";
 
 /** Messages between runInChildProcess and programProcess.ts. Errors cross as message + stack. */
@@ -14,7 +14,13 @@ export interface WireError {
 export type ToProgram = { kind: "answer"; seq: number; answer?: RegisterAnswer; error?: WireError };
 export type FromProgram =
   | { kind: "register"; seq: number; reg: Registration }
-  | { kind: "done"; run: Omit<ProgramRun, "errors" | "registrationErrors"> & { errors: WireError[]; registrationErrors: { urn: string; error: WireError }[] } }
+  | {
+      kind: "done";
+      run: Omit<ProgramRun, "errors" | "registrationErrors"> & {
+        errors: WireError[];
+        registrationErrors: { urn: string; error: WireError }[];
+      };
+    }
   | { kind: "failed"; error: WireError };
 export type ProgramStart = { kind: "start"; program: ProgramModule; options: Omit<RunProgramOptions, "onRegister"> };
 
@@ -39,7 +45,11 @@ export async function runInChildProcess(program: ProgramModule, opts: RunProgram
   const handler = onRegister ?? defaultHandler;
   // Structured clone on the IPC channel ("advanced"), so registrations cross as they are; the program's own output
   // goes where this process's goes, as it would from a function program.
-  const child = fork(programScript(), [], { serialization: "advanced", execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(programScript(), [], {
+    serialization: "advanced",
+    execArgv: [],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const send = (m: ToProgram | ProgramStart) => {
     if (child.connected) child.send(m);
   };

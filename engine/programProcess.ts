@@ -2,7 +2,16 @@
 // loads the module, runs the named export as the stack's body with this process's SDK, and sends each registration
 // to the engine, which answers it once its steps are done. Started by runProgram with an IPC channel; the engine
 // ends it when the program has finished.
-import { fromWire, FromProgram, ProgramFn, ProgramStart, RegisterAnswer, runProgram, toWire, ToProgram } from "./program";
+import {
+  fromWire,
+  FromProgram,
+  ProgramFn,
+  ProgramStart,
+  RegisterAnswer,
+  runProgram,
+  toWire,
+  ToProgram,
+} from "./program";
 
 function send(m: FromProgram): void {
   process.send!(m);
@@ -17,7 +26,8 @@ async function run(start: ProgramStart): Promise<void> {
     // Loaded inside the stack, not before: a module that fails to load is a program error, reported like one.
     const mod = require(program.module) as Record<string, unknown>;
     const fn = mod[program.exportName];
-    if (typeof fn !== "function") throw new Error(`${program.module} has no function export named "${program.exportName}"`);
+    if (typeof fn !== "function")
+      throw new Error(`${program.module} has no function export named "${program.exportName}"`);
     return (fn as (...args: unknown[]) => ReturnType<ProgramFn>)(...(program.args ?? []));
   };
   const result = await runProgram(body, {

@@ -35,7 +35,10 @@ function refreshStep(run: Run, r: ResourceState): Step {
       return;
     }
     const inputs = read.inputs ?? prior.inputs;
-    const changed = read.id !== r.id || !isDeepStrictEqual(read.properties, prior.outputs) || !isDeepStrictEqual(inputs, prior.inputs);
+    const changed =
+      read.id !== r.id ||
+      !isDeepStrictEqual(read.properties, prior.outputs) ||
+      !isDeepStrictEqual(inputs, prior.inputs);
     if (changed || !isDeepStrictEqual(initErrors, r.initErrors)) {
       // Secretness survives a refresh by property name, as the engine re-marks outputs.
       const secretOut = new Set([...prior.secretOutputs, ...(r.additionalSecretOutputs ?? [])]);
@@ -62,7 +65,9 @@ function refreshStep(run: Run, r: ResourceState): Step {
     const changedKeys = Object.keys({ ...read.properties, ...prior.outputs }).filter(
       (k) => k !== "__provider" && !isDeepStrictEqual(read.properties[k], prior.outputs[k]),
     );
-    run.step("refresh-changed", r, { detail: changedKeys.length ? `changed: ${changedKeys.join(", ")}` : "inputs changed" });
+    run.step("refresh-changed", r, {
+      detail: changedKeys.length ? `changed: ${changedKeys.join(", ")}` : "inputs changed",
+    });
   };
 }
 
@@ -70,7 +75,9 @@ export async function refresh(run: Run, parallel: number | "unbounded"): Promise
   // The engine's refresh executor ignores step errors: every read runs.
   const executor = new StepExecutor({ parallel, onStepError: () => "continue" });
   // Components, and resources already deleted by an unfinished delete-before-replace, are not read.
-  await executor.submitEach(run.state.resources.filter((r) => r.custom && !r.pendingReplacement).map((r) => refreshStep(run, r)));
+  await executor.submitEach(
+    run.state.resources.filter((r) => r.custom && !r.pendingReplacement).map((r) => refreshStep(run, r)),
+  );
   await run.checkpoint.mutated();
   const { plain, secretKeys } = run.crypter.open(run.state.outputs);
   return redact(plain, secretKeys);

@@ -3,14 +3,7 @@
 import type { LogEntry, PropertyMap } from "./host";
 
 export type StepOp =
-  | "create"
-  | "update"
-  | "replace"
-  | "delete"
-  | "same"
-  | "read"
-  | "refresh-changed"
-  | "refresh-deleted";
+  "create" | "update" | "replace" | "delete" | "same" | "read" | "refresh-changed" | "refresh-deleted";
 
 export const STEP_OPS: readonly StepOp[] = [
   "create",
@@ -71,7 +64,18 @@ export function formatReport(r: RunReport): string {
   };
   const lines = r.steps
     .filter((s) => s.op !== "same" && s.op !== "read")
-    .map((s) => `${symbol[s.op].padEnd(2)} ${s.type} ${s.name} ${s.op}${s.detail ? ` (${s.detail})` : ""}${s.error ? ` FAILED: ${s.error}` : ""}`);
-  const summary = STEP_OPS.filter((op) => r.counts[op] > 0).map((op) => `${r.counts[op]} ${op}`).join(", ") || "no changes";
-  return [...lines, ...r.logs.map((l) => `${l.severity}: ${l.message}`), ...r.errors.map((e) => `error: ${e}`), `${r.operation}: ${summary} (${r.durationMs} ms)`].join("\n");
+    .map(
+      (s) =>
+        `${symbol[s.op].padEnd(2)} ${s.type} ${s.name} ${s.op}${s.detail ? ` (${s.detail})` : ""}${s.error ? ` FAILED: ${s.error}` : ""}`,
+    );
+  const summary =
+    STEP_OPS.filter((op) => r.counts[op] > 0)
+      .map((op) => `${r.counts[op]} ${op}`)
+      .join(", ") || "no changes";
+  return [
+    ...lines,
+    ...r.logs.map((l) => `${l.severity}: ${l.message}`),
+    ...r.errors.map((e) => `error: ${e}`),
+    `${r.operation}: ${summary} (${r.durationMs} ms)`,
+  ].join("\n");
 }

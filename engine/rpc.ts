@@ -48,7 +48,10 @@ function rpc<Args extends unknown[], Req, Res, Out>(r: Rpc<Args, Req, Res, Out>)
 }
 
 /** Every request about a resource carries its URN, name and type (the engine derives the last two from the URN). */
-function about<R extends { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown }>(req: R, urn: string): R {
+function about<R extends { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown }>(
+  req: R,
+  urn: string,
+): R {
   req.setUrn(urn);
   const nt = nameAndType(urn);
   if (nt) {
@@ -120,7 +123,10 @@ export const RPCS = {
       req.setProperties(toStruct(props));
       return req;
     },
-    response: (res: provproto.CreateResponse): CreateResult => ({ id: res.getId(), properties: fromStruct(res.getProperties()) }),
+    response: (res: provproto.CreateResponse): CreateResult => ({
+      id: res.getId(),
+      properties: fromStruct(res.getProperties()),
+    }),
   }),
   Read: rpc({
     client: "read",

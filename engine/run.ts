@@ -56,7 +56,10 @@ export class Run {
     statePath: string,
     skipCheckpoints: boolean,
   ) {
-    this.checkpoint = new Checkpoint(statePath, () => this.state, { persist: operation !== "preview", everyStep: !skipCheckpoints });
+    this.checkpoint = new Checkpoint(statePath, () => this.state, {
+      persist: operation !== "preview",
+      everyStep: !skipCheckpoints,
+    });
   }
 
   get dryRun(): boolean {
@@ -88,7 +91,11 @@ export class Run {
    * A provider call recorded as pending in the state around `fn`, as the snapshot manager does: written before the
    * call starts; the caller writes the outcome (which also clears the pending operation).
    */
-  async pending<T>(op: PendingOperation["op"], entry: { urn: string; type: string; id?: string }, fn: () => Promise<T>): Promise<T> {
+  async pending<T>(
+    op: PendingOperation["op"],
+    entry: { urn: string; type: string; id?: string },
+    fn: () => Promise<T>,
+  ): Promise<T> {
     const record: PendingOperation = { urn: entry.urn, type: entry.type, op, startedAt: new Date().toISOString() };
     if (entry.id) record.id = entry.id;
     this.state.pendingOperations.push(record);
@@ -120,7 +127,13 @@ export class Run {
   }
 
   /** The state entry of a registration with these inputs and outputs (secret values sealed). */
-  entryFor(reg: Registration, id: string, inputs: PropertyMap, outputs: PropertyMap, initErrors?: string[]): ResourceState {
+  entryFor(
+    reg: Registration,
+    id: string,
+    inputs: PropertyMap,
+    outputs: PropertyMap,
+    initErrors?: string[],
+  ): ResourceState {
     const entry: ResourceState = {
       urn: reg.urn,
       type: reg.type,
@@ -138,12 +151,18 @@ export class Run {
     if (reg.options.deleteBeforeReplace !== undefined) entry.deleteBeforeReplace = reg.options.deleteBeforeReplace;
     if (reg.options.protect) entry.protect = true;
     if (reg.options.retainOnDelete) entry.retainOnDelete = true;
-    if (reg.options.additionalSecretOutputs.length > 0) entry.additionalSecretOutputs = reg.options.additionalSecretOutputs;
+    if (reg.options.additionalSecretOutputs.length > 0)
+      entry.additionalSecretOutputs = reg.options.additionalSecretOutputs;
     return entry;
   }
 
   /** What the program gets back for a registration. */
-  answer(reg: Registration, id: string | undefined, outputs: PropertyMap, extraSecret: Iterable<string> = []): RegisterAnswer {
+  answer(
+    reg: Registration,
+    id: string | undefined,
+    outputs: PropertyMap,
+    extraSecret: Iterable<string> = [],
+  ): RegisterAnswer {
     return { ...(id ? { id } : {}), outputs, secretOutputs: [...this.secretOutputKeys(reg, extraSecret)] };
   }
 

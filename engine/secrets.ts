@@ -21,7 +21,10 @@ export class SecretsCrypter {
     const cipher = crypto.createCipheriv("aes-256-gcm", this.key, iv);
     const data = Buffer.concat([cipher.update(JSON.stringify(value ?? null), "utf8"), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return { [SIG_KEY]: SECRET_SIG, ciphertext: `v1:${iv.toString("base64")}:${tag.toString("base64")}:${data.toString("base64")}` };
+    return {
+      [SIG_KEY]: SECRET_SIG,
+      ciphertext: `v1:${iv.toString("base64")}:${tag.toString("base64")}:${data.toString("base64")}`,
+    };
   }
 
   decrypt(ciphertext: string): unknown {

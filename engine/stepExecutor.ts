@@ -98,7 +98,10 @@ export class SerialLoop {
 
   push(handle: () => Promise<void>): void {
     this.pending++;
-    this.tail = this.tail.then(handle).catch(() => undefined).finally(() => this.pending--);
+    this.tail = this.tail
+      .then(handle)
+      .catch(() => undefined)
+      .finally(() => this.pending--);
   }
 
   async idle(): Promise<void> {

@@ -47,7 +47,8 @@ export function ignoreChanges(inputs: PropertyMap, oldInputs: PropertyMap, paths
     // A path whose container is missing on either side cannot be reset (the engine says so and goes on).
     if (from === null || typeof from !== "object" || to === null || typeof to !== "object") continue;
     const last = keys[keys.length - 1];
-    if (last in (from as object)) (to as Record<string, unknown>)[last] = structuredClone((from as Record<string, unknown>)[last]);
+    if (last in (from as object))
+      (to as Record<string, unknown>)[last] = structuredClone((from as Record<string, unknown>)[last]);
     else delete (to as Record<string, unknown>)[last];
   }
   return out;
@@ -96,7 +97,13 @@ export class StepGenerator {
   }
 
   /** continueStepsFromDiff: update, replace or same. */
-  private async fromDiff(p: Pending, old: ResourceState, prior: OpenedEntry, checked: PropertyMap, raw: DiffResult): Promise<Step[]> {
+  private async fromDiff(
+    p: Pending,
+    old: ResourceState,
+    prior: OpenedEntry,
+    checked: PropertyMap,
+    raw: DiffResult,
+  ): Promise<Step[]> {
     const { reg } = p;
     const diff = this.settle(raw, reg, old, prior, checked);
     if (diff.changes !== "DIFF_SOME" && !old.pendingReplacement) {
@@ -117,15 +124,24 @@ export class StepGenerator {
     // The replacement starts from scratch: Check again, without old inputs, so defaults are computed anew.
     const fresh = await this.check(reg, {}, reg.inputs);
     if (!dbr) {
-      return [createReplacementStep(this.run, p, old.pendingReplacement ? undefined : old, fresh, { deleteFirst: !!old.pendingReplacement, detail })];
+      return [
+        createReplacementStep(this.run, p, old.pendingReplacement ? undefined : old, fresh, {
+          deleteFirst: !!old.pendingReplacement,
+          detail,
+        }),
+      ];
     }
     const who = { urn: reg.urn, type: reg.type, name: reg.name };
     const chain: Step[] = [];
     // Resources that would be replaced because this one is go first, dependents before what they depend on.
-    const dependents = this.run.dryRun && !this.graph.resources.includes(old) ? [] : await this.dependentReplacements(old);
+    const dependents =
+      this.run.dryRun && !this.graph.resources.includes(old) ? [] : await this.dependentReplacements(old);
     for (const d of [...dependents].reverse()) {
       if (d.res.pendingReplacement || this.deleted.has(d.res.urn)) continue;
-      if (d.res.protect) throw new Error(`unable to replace resource "${d.res.urn}" as part of replacing "${reg.urn}" as it is currently marked for protection`);
+      if (d.res.protect)
+        throw new Error(
+          `unable to replace resource "${d.res.urn}" as part of replacing "${reg.urn}" as it is currently marked for protection`,
+        );
       chain.push(deleteReplacedStep(this.run, d.res, who));
       this.deleted.set(d.res.urn, d.keys);
     }
@@ -138,12 +154,20 @@ export class StepGenerator {
    * The provider's answer as the engine reads it: DIFF_UNKNOWN compares the inputs itself (ignoreChanges applied),
    * and replaceOnChanges turns changed keys (known only then: the dynamic host reports none) into replacements.
    */
-  private settle(diff: DiffResult, reg: Registration, old: ResourceState, prior: OpenedEntry, checked: PropertyMap): DiffResult {
+  private settle(
+    diff: DiffResult,
+    reg: Registration,
+    old: ResourceState,
+    prior: OpenedEntry,
+    checked: PropertyMap,
+  ): DiffResult {
     let { changes } = diff;
     const replaces = [...diff.replaces];
     if (changes === "DIFF_UNKNOWN") {
       const news = ignoreChanges(checked, prior.inputs, reg.options.ignoreChanges);
-      const changed = Object.keys({ ...prior.inputs, ...news }).filter((k) => !isDeepStrictEqual(prior.inputs[k], news[k]));
+      const changed = Object.keys({ ...prior.inputs, ...news }).filter(
+        (k) => !isDeepStrictEqual(prior.inputs[k], news[k]),
+      );
       changes = changed.length > 0 ? "DIFF_SOME" : "DIFF_NONE";
       for (const k of changed) if (reg.options.replaceOnChanges.some((r) => r === "*" || r === k)) replaces.push(k);
     }

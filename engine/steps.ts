@@ -61,7 +61,12 @@ function whoOf(reg: Registration): Who {
  * (ErrorResourceInitFailed) is recorded with its id and initErrors before the step fails. `replacing`: the old copy
  * of a create-before-delete replacement, marked for deletion once the new copy exists (both stay in the state).
  */
-async function create(run: Run, p: Pending, checked: PropertyMap, replacing?: ResourceState): Promise<{ id: string; outputs: PropertyMap } | InitFailedError> {
+async function create(
+  run: Run,
+  p: Pending,
+  checked: PropertyMap,
+  replacing?: ResourceState,
+): Promise<{ id: string; outputs: PropertyMap } | InitFailedError> {
   const record = (entry: ResourceState) => {
     if (!replacing) return run.upsert(entry);
     replacing.delete = true;
@@ -94,7 +99,10 @@ export function createStep(run: Run, p: Pending, checked: PropertyMap): Step {
     try {
       const out = await create(run, p, checked);
       if (out instanceof InitFailedError) {
-        run.step("create", whoOf(p.reg), { detail: `partially created (id ${out.id}): ${out.reasons.join("; ")}`, error: out.message });
+        run.step("create", whoOf(p.reg), {
+          detail: `partially created (id ${out.id}): ${out.reasons.join("; ")}`,
+          error: out.message,
+        });
         throw recorded(out);
       }
       run.step("create", whoOf(p.reg));
@@ -115,7 +123,9 @@ export function updateStep(run: Run, p: Pending, old: ResourceState, prior: Open
     }
     try {
       try {
-        const updated = await run.pending("update", old, () => run.host.update(p.reg.urn, old.id, prior.outputs, checked, prior.inputs));
+        const updated = await run.pending("update", old, () =>
+          run.host.update(p.reg.urn, old.id, prior.outputs, checked, prior.inputs),
+        );
         run.upsert(run.entryFor(p.reg, old.id, checked, updated.properties));
         await run.checkpoint.mutated();
         run.step("update", whoOf(p.reg), { detail: "" });
@@ -160,7 +170,13 @@ export interface ReplaceMode {
  * The new copy of a replaced resource. Create-before-delete marks the old copy for deletion once the new one exists;
  * the old copy is deleted after the program, with the other deletes.
  */
-export function createReplacementStep(run: Run, p: Pending, old: ResourceState | undefined, checked: PropertyMap, mode: ReplaceMode): Step {
+export function createReplacementStep(
+  run: Run,
+  p: Pending,
+  old: ResourceState | undefined,
+  checked: PropertyMap,
+  mode: ReplaceMode,
+): Step {
   return async () => {
     if (run.dryRun) {
       run.step("replace", whoOf(p.reg), { detail: mode.detail });
@@ -170,7 +186,10 @@ export function createReplacementStep(run: Run, p: Pending, old: ResourceState |
     try {
       const out = await create(run, p, checked, mode.deleteFirst ? undefined : old);
       if (out instanceof InitFailedError) {
-        run.step("replace", whoOf(p.reg), { detail: `${mode.detail}; partially created (id ${out.id}): ${out.reasons.join("; ")}`, error: out.message });
+        run.step("replace", whoOf(p.reg), {
+          detail: `${mode.detail}; partially created (id ${out.id}): ${out.reasons.join("; ")}`,
+          error: out.message,
+        });
         throw recorded(out);
       }
       const reported = run.step("replace", whoOf(p.reg), { detail: mode.detail });
@@ -197,7 +216,10 @@ export function deleteReplacedStep(run: Run, res: ResourceState, on: Who): Step 
       await run.checkpoint.mutated();
     } catch (e) {
       await run.checkpoint.mutated();
-      const detail = res.urn === on.urn ? "delete-before-replace" : `deleting ${res.urn} first, as it would be replaced with ${on.urn}`;
+      const detail =
+        res.urn === on.urn
+          ? "delete-before-replace"
+          : `deleting ${res.urn} first, as it would be replaced with ${on.urn}`;
       run.step("replace", on, { detail, error: errorMessage(e) });
       throw recorded(e);
     }
@@ -227,7 +249,11 @@ export function deleteStep(run: Run, res: ResourceState, ctx: DeleteContext): St
       }
       // No provider call: a component, a resource deleted by a replace that never finished, one to retain, or one
       // that goes with another resource deleted in this operation.
-      const noCall = !res.custom || res.pendingReplacement || res.retainOnDelete || (res.deletedWith !== undefined && ctx.deleting.has(res.deletedWith));
+      const noCall =
+        !res.custom ||
+        res.pendingReplacement ||
+        res.retainOnDelete ||
+        (res.deletedWith !== undefined && ctx.deleting.has(res.deletedWith));
       if (!noCall) {
         const prior = run.open(res);
         await run.pending("delete", res, () => run.host.delete(res.urn, res.id, prior.outputs, prior.inputs));

@@ -77,7 +77,11 @@ export async function createWorkspace(opts: WorkspaceOptions = {}): Promise<Work
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\n`);
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: project, private: true, dependencies: { "pulumi-quickbi": "*", "@pulumi/pulumi": "*" } }, null, 2),
+    JSON.stringify(
+      { name: project, private: true, dependencies: { "pulumi-quickbi": "*", "@pulumi/pulumi": "*" } },
+      null,
+      2,
+    ),
   );
   return {
     dir,

@@ -47,7 +47,11 @@ describe("up: create, same, update, replace, delete in the engine's order", () =
     expect(b.dependencies).toEqual([urnOf("a1")]);
     expect(b.outputs.computed).toBe("out-b1-v1");
     expect(typeof b.inputs.__provider).toBe("string");
-    expect(state.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack", "pulumi-nodejs:dynamic/fixture:Fixture", "pulumi-nodejs:dynamic/fixture:Fixture"]);
+    expect(state.resources.map((r) => r.type)).toEqual([
+      "pulumi:pulumi:Stack",
+      "pulumi-nodejs:dynamic/fixture:Fixture",
+      "pulumi-nodejs:dynamic/fixture:Fixture",
+    ]);
   });
 
   test("existing: Check(old inputs) → Diff(old outputs) → same / update", async () => {
@@ -96,7 +100,12 @@ describe("up: create, same, update, replace, delete in the engine's order", () =
     const after = h.objects();
     for (const id of before) if (id.startsWith("r1-old") || id.startsWith("r2-old")) expect(after[id]).toBeUndefined();
     const state = loadState(engine.statePath)!;
-    expect(state.resources.filter((r) => r.custom).map((r) => r.outputs.key).sort()).toEqual(["r1-new", "r2-new"]);
+    expect(
+      state.resources
+        .filter((r) => r.custom)
+        .map((r) => r.outputs.key)
+        .sort(),
+    ).toEqual(["r1-new", "r2-new"]);
     expect(state.resources.some((r) => r.delete)).toBe(false);
   });
 
@@ -120,7 +129,11 @@ describe("up: create, same, update, replace, delete in the engine's order", () =
     // d-a's delete starts only after d-b's (slow) delete ended
     const endB = ends.find((c) => c.key === "d-b")!.t;
     expect(starts[startOf("d-a")].t).toBeGreaterThanOrEqual(endB);
-    expect(loadState(engine.statePath)!.resources.filter((r) => r.custom).map((r) => r.name)).toEqual(["d-keep"]);
+    expect(
+      loadState(engine.statePath)!
+        .resources.filter((r) => r.custom)
+        .map((r) => r.name),
+    ).toEqual(["d-keep"]);
   });
 
   test("destroy deletes everything in reverse dependency order and empties the state", async () => {
@@ -153,7 +166,9 @@ describe("failures", () => {
     expect(report.errors.join("\n")).toContain(
       "pulumi-nodejs:dynamic/fixture:Fixture resource 'c-bad': property value has a problem: must be lowercase",
     );
-    expect(report.steps).toEqual([expect.objectContaining({ op: "create", name: "c-bad", error: expect.stringContaining("must be lowercase") })]);
+    expect(report.steps).toEqual([
+      expect.objectContaining({ op: "create", name: "c-bad", error: expect.stringContaining("must be lowercase") }),
+    ]);
     expect(trace(h.calls())).toEqual(["check:c-bad"]);
     expect(loadState(engine.statePath)!.resources.filter((r) => r.custom)).toEqual([]);
   });
@@ -165,7 +180,11 @@ describe("failures", () => {
     };
     const first = await engine.up(prog("init"));
     expect(first.ok).toBe(false);
-    expect(first.steps[0]).toMatchObject({ op: "create", name: "p1", detail: expect.stringContaining("second half failed") });
+    expect(first.steps[0]).toMatchObject({
+      op: "create",
+      name: "p1",
+      detail: expect.stringContaining("second half failed"),
+    });
     const partial = loadState(engine.statePath)!.resources.find((r) => r.name === "p1")!;
     expect(partial.id).toMatch(/^p1-/);
     expect(partial.initErrors).toEqual(["second half failed"]);
@@ -213,7 +232,9 @@ describe("failures", () => {
     });
     expect(report.ok).toBe(false);
     expect(report.errors.join()).toContain("fixture create refused f1");
-    const names = loadState(engine.statePath)!.resources.filter((r) => r.custom).map((r) => r.name);
+    const names = loadState(engine.statePath)!
+      .resources.filter((r) => r.custom)
+      .map((r) => r.name);
     expect(names).toEqual(["f-old"]);
   });
 });
@@ -231,7 +252,12 @@ test("a program that throws fails the up; resources it did not get to declare ar
   expect(report.ok).toBe(false);
   expect(report.errors).toEqual(["the program failed: bug in the program"]);
   expect(report.counts.delete).toBe(0);
-  expect(loadState(engine.statePath)!.resources.filter((r) => r.custom).map((r) => r.name).sort()).toEqual(["t-1", "t-2"]);
+  expect(
+    loadState(engine.statePath)!
+      .resources.filter((r) => r.custom)
+      .map((r) => r.name)
+      .sort(),
+  ).toEqual(["t-1", "t-2"]);
 });
 
 test("protect blocks delete; retainOnDelete drops from state without a Delete call", async () => {
@@ -244,9 +270,16 @@ test("protect blocks delete; retainOnDelete drops from state without a Delete ca
   const report = await engine.destroy();
   expect(report.ok).toBe(false);
   expect(report.errors.join()).toContain("marked for protection");
-  expect(report.steps.find((s) => s.name === "rt-1")).toMatchObject({ op: "delete", detail: expect.stringContaining("retained") });
+  expect(report.steps.find((s) => s.name === "rt-1")).toMatchObject({
+    op: "delete",
+    detail: expect.stringContaining("retained"),
+  });
   expect(h.calls().filter((c) => c.op === "delete")).toEqual([]);
-  expect(loadState(engine.statePath)!.resources.filter((r) => r.custom).map((r) => r.name)).toEqual(["pr-1"]);
+  expect(
+    loadState(engine.statePath)!
+      .resources.filter((r) => r.custom)
+      .map((r) => r.name),
+  ).toEqual(["pr-1"]);
 });
 
 describe("preview", () => {
@@ -324,9 +357,12 @@ describe("refresh", () => {
 });
 
 describe("concurrency", () => {
-  const many = (n: number, prefix: string, extra: Partial<FixtureArgs> = {}) => async () => {
-    for (let i = 0; i < n; i++) new Fixture(`${prefix}${i}`, { key: `${prefix}${i}`, value: "v", delayMs: 250, ...extra });
-  };
+  const many =
+    (n: number, prefix: string, extra: Partial<FixtureArgs> = {}) =>
+    async () => {
+      for (let i = 0; i < n; i++)
+        new Fixture(`${prefix}${i}`, { key: `${prefix}${i}`, value: "v", delayMs: 250, ...extra });
+    };
   // long enough that all registrations (spread over tens of ms on a busy machine) overlap
   const slow = { delayMs: 800 };
 
@@ -396,7 +432,11 @@ describe("config, secrets and logs", () => {
     expect(engine.stackOutputs()).toEqual({ outputs: { note: secret, key: "sec1" }, secretKeys: ["note"] });
     // and the next up sees no change, since sealed values are opened for the diff
     const again = await engine.up(async () => {
-      new Fixture("sec1", { key: "sec1", value: "v", secretNote: new pulumi.Config("quickbi").requireSecret("accessKeySecret") });
+      new Fixture("sec1", {
+        key: "sec1",
+        value: "v",
+        secretNote: new pulumi.Config("quickbi").requireSecret("accessKeySecret"),
+      });
     });
     expect(again.counts).toMatchObject({ same: 1 });
   });
@@ -420,7 +460,8 @@ describe("a host that dies mid-apply", () => {
     const statePath = path.join(h.ws.dir, "state-kill.json");
     const prog = (delayMs: number) => async () => {
       const a = new Fixture("k-fast", { key: "k-fast", value: "v" });
-      for (let i = 0; i < 3; i++) new Fixture(`k-slow${i}`, { key: `k-slow${i}`, value: "v", delayMs, ref: a.computed });
+      for (let i = 0; i < 3; i++)
+        new Fixture(`k-slow${i}`, { key: `k-slow${i}`, value: "v", delayMs, ref: a.computed });
     };
     let poller: NodeJS.Timeout | undefined;
     // No shared host: each operation spawns its own, as the CLI does, so this one can be killed.
@@ -430,7 +471,9 @@ describe("a host that dies mid-apply", () => {
       config: { "fixture:dir": h.store },
       onHostStarted: (host) => {
         poller = setInterval(() => {
-          const started = h.calls().filter((c) => c.op === "create" && c.phase === "start" && String(c.key).startsWith("k-slow"));
+          const started = h
+            .calls()
+            .filter((c) => c.op === "create" && c.phase === "start" && String(c.key).startsWith("k-slow"));
           if (started.length === 3) {
             clearInterval(poller);
             void host.kill("SIGKILL");
@@ -441,7 +484,12 @@ describe("a host that dies mid-apply", () => {
     const first = await killing.up(prog(5000));
     clearInterval(poller);
     expect(first.ok).toBe(false);
-    expect(first.steps.filter((s) => s.error).map((s) => s.name).sort()).toEqual(["k-slow0", "k-slow1", "k-slow2"]);
+    expect(
+      first.steps
+        .filter((s) => s.error)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["k-slow0", "k-slow1", "k-slow2"]);
     expect(first.warnings.join()).toContain("signal SIGKILL");
     const mid = loadState(statePath)!;
     expect(mid.resources.filter((r) => r.custom).map((r) => r.name)).toEqual(["k-fast"]);

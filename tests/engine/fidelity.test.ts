@@ -28,9 +28,11 @@ function freshEngine(opts: Partial<ConstructorParameters<typeof Engine>[0]> = {}
   return h.engine({ statePath: path.join(h.ws.dir, `fidelity-${++seq}.json`), ...opts });
 }
 
-const named = (prefix: string, n: number, extra: Partial<FixtureArgs> = {}) => async () => {
-  for (let i = 0; i < n; i++) new Fixture(`${prefix}${i}`, { key: `${prefix}${i}`, value: "v", ...extra });
-};
+const named =
+  (prefix: string, n: number, extra: Partial<FixtureArgs> = {}) =>
+  async () => {
+    for (let i = 0; i < n; i++) new Fixture(`${prefix}${i}`, { key: `${prefix}${i}`, value: "v", ...extra });
+  };
 
 /** The calls of one kind, in the order they started. */
 function calls(op: string): CallRecord[] {
@@ -129,12 +131,15 @@ test("the checkpoint is written around every provider call: the pending create b
   const report = await engine.up(async () => {
     const a = new Fixture("cp-a", { key: "cp-a", value: "v", stateFile: engine.statePath });
     a.computed.apply((v) => {
-      if (v) inStateWhenAnswered = loadState(engine.statePath)?.resources.some((r) => r.name === "cp-a" && r.outputs.computed === v) ?? false;
+      if (v)
+        inStateWhenAnswered =
+          loadState(engine.statePath)?.resources.some((r) => r.name === "cp-a" && r.outputs.computed === v) ?? false;
     });
     new Fixture("cp-b", { key: "cp-b", value: "v", stateFile: engine.statePath, ref: a.computed });
   });
   expect(report.errors).toEqual([]);
-  const seen = (key: string) => h.calls().find((c) => c.op === "create" && c.phase === "start" && c.key === key)!.pendingSeen;
+  const seen = (key: string) =>
+    h.calls().find((c) => c.op === "create" && c.phase === "start" && c.key === key)!.pendingSeen;
   expect(seen("cp-b")).toEqual([`create urn:pulumi:stack::project::pulumi-nodejs:dynamic/fixture:Fixture::cp-b`]);
   expect(inStateWhenAnswered).toBe(true);
 });
@@ -189,7 +194,9 @@ test("refresh clears initErrors the read does not report again, so the next up h
   await engine.up(async () => {
     new Fixture("ri", { key: "ri", value: "v", failApply: "init" });
   });
-  expect(loadState(engine.statePath)!.resources.find((r) => r.name === "ri")!.initErrors).toEqual(["second half failed"]);
+  expect(loadState(engine.statePath)!.resources.find((r) => r.name === "ri")!.initErrors).toEqual([
+    "second half failed",
+  ]);
   const refreshed = await engine.refresh();
   expect(refreshed.errors).toEqual([]);
   expect(loadState(engine.statePath)!.resources.find((r) => r.name === "ri")!.initErrors).toBeUndefined();
@@ -209,14 +216,20 @@ test("a delete-before-replace whose create failed keeps the old entry pending re
     new Fixture("pr", { key: "pr-new", value: "v", dbr: true, failApply: "error" });
   });
   expect(failed.ok).toBe(false);
-  expect(loadState(engine.statePath)!.resources.find((r) => r.name === "pr")).toMatchObject({ pendingReplacement: true });
+  expect(loadState(engine.statePath)!.resources.find((r) => r.name === "pr")).toMatchObject({
+    pendingReplacement: true,
+  });
   h.clearCalls();
   const next = await engine.up(async () => {
     new Fixture("pr", { key: "pr-new", value: "v", dbr: true });
   });
   expect(next.errors).toEqual([]);
   expect(trace(h.calls())).toEqual(["check:pr-new", "diff:pr-new", "check:pr-new", "create:pr-new"]);
-  expect(loadState(engine.statePath)!.resources.filter((r) => r.name === "pr").map((r) => r.pendingReplacement)).toEqual([undefined]);
+  expect(
+    loadState(engine.statePath)!
+      .resources.filter((r) => r.name === "pr")
+      .map((r) => r.pendingReplacement),
+  ).toEqual([undefined]);
 });
 
 test("a delete-before-replace first deletes the dependents it would replace (asked through their diff), then recreates them", async () => {
@@ -233,7 +246,13 @@ test("a delete-before-replace first deletes the dependents it would replace (ask
   expect(report.counts).toMatchObject({ replace: 2, same: 1 });
   const t = trace(h.calls());
   const of = (...keys: string[]) => t.filter((c) => keys.includes(c.slice(c.indexOf(":") + 1)));
-  expect(of("cas-p1", "cas-p2")).toEqual(["check:cas-p2", "diff:cas-p2", "check:cas-p2", "delete:cas-p1", "create:cas-p2"]);
+  expect(of("cas-p1", "cas-p2")).toEqual([
+    "check:cas-p2",
+    "diff:cas-p2",
+    "check:cas-p2",
+    "delete:cas-p1",
+    "create:cas-p2",
+  ]);
   // cas-d's ref comes from cas-p's key: its diff, given that input as unknown, says replace, so it goes first; once
   // cas-p is back, cas-d is checked afresh and created, no diff. cas-x's ref comes from the value: not replaced.
   expect(of("cas-d")).toEqual(["diff:cas-d", "delete:cas-d", "check:cas-d", "create:cas-d"]);

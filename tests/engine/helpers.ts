@@ -28,17 +28,22 @@ export async function harness(): Promise<Harness> {
     ws,
     store,
     host,
-    engine: (opts = {}) =>
-      new Engine({ projectDir: ws.dir, config: { "fixture:dir": store }, host, ...opts }),
+    engine: (opts = {}) => new Engine({ projectDir: ws.dir, config: { "fixture:dir": store }, host, ...opts }),
     calls: () =>
       fs.existsSync(callsFile)
-        ? fs.readFileSync(callsFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as CallRecord)
+        ? fs
+            .readFileSync(callsFile, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as CallRecord)
         : [],
     clearCalls: () => fs.rmSync(callsFile, { force: true }),
     objects: () => {
       const dir = path.join(store, "objects");
       const out: Record<string, Record<string, unknown>> = {};
-      for (const f of fs.readdirSync(dir)) out[f.replace(/\.json$/, "")] = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+      for (const f of fs.readdirSync(dir))
+        out[f.replace(/\.json$/, "")] = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
       return out;
     },
     close: async () => {

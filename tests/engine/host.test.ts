@@ -23,7 +23,13 @@ beforeAll(async () => {
 });
 function readCalls(): CallRecord[] {
   const file = path.join(store, "calls.jsonl");
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as CallRecord) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as CallRecord)
+    : [];
 }
 
 afterAll(async () => {
@@ -35,7 +41,9 @@ test("the workspace looks like a user's project: node_modules/pulumi-quickbi lin
   const link = path.join(ws.dir, "node_modules", "pulumi-quickbi");
   expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
   expect(fs.realpathSync(link)).toBe(fs.realpathSync(findRepoRoot()));
-  expect(fs.existsSync(path.join(ws.dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js"))).toBe(true);
+  expect(
+    fs.existsSync(path.join(ws.dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js")),
+  ).toBe(true);
 });
 
 test("check / create / diff / update / read / delete round-trip through the real host", async () => {
@@ -89,7 +97,9 @@ test("an error carrying an id surfaces as InitFailedError with the id, propertie
 });
 
 test("other failures are ProviderError with the grpc code", async () => {
-  const err = await host.update(reg.urn, "h3-x", {}, { ...reg.inputs, key: "h3", failApply: "error" }).catch((e: unknown) => e);
+  const err = await host
+    .update(reg.urn, "h3-x", {}, { ...reg.inputs, key: "h3", failApply: "error" })
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ProviderError);
   expect(err).not.toBeInstanceOf(InitFailedError);
   expect((err as ProviderError).grpcCode).toBe(2);
@@ -113,7 +123,9 @@ test("pulumi.log inside the provider prints to the host's stdout, which the engi
   const before = host.logs.length;
   await host.create(reg.urn, { ...reg.inputs, key: "h4" });
   await host.settleLogs();
-  expect(host.logs.slice(before)).toEqual([expect.objectContaining({ severity: "info", message: "info: [runtime] fixture created h4", urn: "" })]);
+  expect(host.logs.slice(before)).toEqual([
+    expect.objectContaining({ severity: "info", message: "info: [runtime] fixture created h4", urn: "" }),
+  ]);
 });
 
 test("a line sent to the engine's Log service at the host's last argument arrives with its URN", async () => {
@@ -121,7 +133,9 @@ test("a line sent to the engine's Log service at the host's last argument arrive
   await host.create(reg.urn, { ...reg.inputs, key: "h6", engineLogUrn: reg.urn });
   await host.settleLogs();
   expect(host.logs.slice(before)).toEqual(
-    expect.arrayContaining([expect.objectContaining({ severity: "info", message: "fixture h6 via the engine", urn: reg.urn })]),
+    expect.arrayContaining([
+      expect.objectContaining({ severity: "info", message: "fixture h6 via the engine", urn: reg.urn }),
+    ]),
   );
 });
 
@@ -138,7 +152,10 @@ test("a killed host reports its exit, and calls fail with ProviderError instead 
 });
 
 test("a provider that cannot be loaded fails with the host's message, and the host's stderr is kept", async () => {
-  const broken = { ...reg.inputs, __provider: 'exports.handler = () => { throw new Error("cannot load provider xyz"); };' };
+  const broken = {
+    ...reg.inputs,
+    __provider: 'exports.handler = () => { throw new Error("cannot load provider xyz"); };',
+  };
   const err = await host.check(reg.urn, {}, broken).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ProviderError);
   expect((err as Error).message).toContain("cannot load provider xyz");

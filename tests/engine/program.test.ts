@@ -9,10 +9,18 @@ test("collects urn, type, the serialized __provider, dependencies and options of
   const run = await runProgram(
     async () => {
       const a = new Fixture("a", { key: "ka", value: "v" }, { protect: true });
-      const b = new Fixture("b", { key: "kb", value: "v", ref: a.computed }, { deleteBeforeReplace: true, additionalSecretOutputs: ["computed"] });
+      const b = new Fixture(
+        "b",
+        { key: "kb", value: "v", ref: a.computed },
+        { deleteBeforeReplace: true, additionalSecretOutputs: ["computed"] },
+      );
       new Fixture("c", { key: "kc", value: "v" }, { dependsOn: [b] });
     },
-    { project: "proj", stack: "dev", onRegister: async (r) => ({ id: `${r.name}-id`, outputs: { ...r.inputs, computed: `c-${r.name}` } }) },
+    {
+      project: "proj",
+      stack: "dev",
+      onRegister: async (r) => ({ id: `${r.name}-id`, outputs: { ...r.inputs, computed: `c-${r.name}` } }),
+    },
   );
   expect(run.errors).toEqual([]);
   expect(run.registrations.map((r) => [r.type, r.name, r.custom])).toEqual([
@@ -42,10 +50,17 @@ test("stack config arrives as PULUMI_CONFIG would bring it; secret config stays 
     async () => {
       const cfg = new pulumi.Config("quickbi");
       endpoint = cfg.require("endpoint");
-      const r = new Fixture("s", { key: "ks", value: cfg.require("endpoint"), secretNote: cfg.requireSecret("accessKeySecret") });
+      const r = new Fixture("s", {
+        key: "ks",
+        value: cfg.require("endpoint"),
+        secretNote: cfg.requireSecret("accessKeySecret"),
+      });
       return { note: r.secretNote, key: r.key };
     },
-    { config: { "quickbi:endpoint": "127.0.0.1:1", "quickbi:accessKeySecret": "shh" }, secretKeys: ["quickbi:accessKeySecret"] },
+    {
+      config: { "quickbi:endpoint": "127.0.0.1:1", "quickbi:accessKeySecret": "shh" },
+      secretKeys: ["quickbi:accessKeySecret"],
+    },
   );
   expect(run.errors).toEqual([]);
   expect(endpoint).toBe("127.0.0.1:1");
@@ -73,18 +88,23 @@ test("in a preview, outputs the handler leaves out reach dependents as the unkno
 
 test("a refused registration does not crash the program: it is reported and its outputs become unknown", async () => {
   let applied = false;
-  const run = await runProgram(async () => {
-    const a = new Fixture("bad", { key: "kbad", value: "v" });
-    a.computed.apply(() => (applied = true));
-    new Fixture("after", { key: "kafter", value: "v", ref: a.computed });
-  }, {
-    onRegister: async (r) => {
-      if (r.name === "bad") throw new Error("refused by test");
-      return { id: "x", outputs: r.inputs };
+  const run = await runProgram(
+    async () => {
+      const a = new Fixture("bad", { key: "kbad", value: "v" });
+      a.computed.apply(() => (applied = true));
+      new Fixture("after", { key: "kafter", value: "v", ref: a.computed });
     },
-  });
+    {
+      onRegister: async (r) => {
+        if (r.name === "bad") throw new Error("refused by test");
+        return { id: "x", outputs: r.inputs };
+      },
+    },
+  );
   expect(run.errors).toEqual([]);
-  expect(run.registrationErrors.map((e) => [e.urn.split("::").pop(), e.error.message])).toEqual([["bad", "refused by test"]]);
+  expect(run.registrationErrors.map((e) => [e.urn.split("::").pop(), e.error.message])).toEqual([
+    ["bad", "refused by test"],
+  ]);
   expect(applied).toBe(false);
   expect(run.registrations.find((r) => r.name === "after")!.inputs.ref).toBe(UNKNOWN);
 });
@@ -162,7 +182,9 @@ describe("a program given as a module runs in a process of its own, as a languag
         },
       },
     );
-    expect(run.registrationErrors.map((e) => [e.urn.split("::").pop(), e.error.message])).toEqual([["r-a", "refused by test"]]);
+    expect(run.registrationErrors.map((e) => [e.urn.split("::").pop(), e.error.message])).toEqual([
+      ["r-a", "refused by test"],
+    ]);
     expect(run.registrations.find((r) => r.name === "r-b")!.inputs.value).toBe(UNKNOWN);
   });
 

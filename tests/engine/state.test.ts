@@ -13,7 +13,7 @@ function entry(i: number, extra: Partial<ResourceState> = {}): ResourceState {
     parent: "",
     id: `id-${i}`,
     inputs: { __provider: "exports.handler = ...", userIds: [`u${i}`, `v${i}`], role: "viewer" },
-    outputs: { __provider: "exports.handler = ...", nested: { a: [1, { b: null }], "quote\"key": "line\nbreak" } },
+    outputs: { __provider: "exports.handler = ...", nested: { a: [1, { b: null }], 'quote"key': "line\nbreak" } },
     dependencies: [],
     ...extra,
   };
@@ -92,7 +92,10 @@ describe("Checkpoint", () => {
     expect(fs.existsSync(path.join(dir, "skip.json"))).toBe(false);
     await skip.close();
     expect(skip.writes).toBe(1);
-    const preview = new Checkpoint(path.join(dir, "preview.json"), () => sampleState(), { persist: false, everyStep: true });
+    const preview = new Checkpoint(path.join(dir, "preview.json"), () => sampleState(), {
+      persist: false,
+      everyStep: true,
+    });
     await preview.mutated();
     await preview.close();
     expect(preview.writes).toBe(0);

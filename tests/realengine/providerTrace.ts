@@ -30,7 +30,8 @@ export function overlappingCheckDiff(records: readonly TraceRecord[]): string[] 
   const cd = records.filter((r) => r.method === "check" || r.method === "diff").sort(byStart);
   const out: string[] = [];
   for (let i = 1; i < cd.length; i++) {
-    if (cd[i].start < cd[i - 1].end) out.push(`${cd[i].method} ${cd[i].urn} began before ${cd[i - 1].method} ${cd[i - 1].urn} ended`);
+    if (cd[i].start < cd[i - 1].end)
+      out.push(`${cd[i].method} ${cd[i].urn} began before ${cd[i - 1].method} ${cd[i - 1].urn} ended`);
   }
   return out;
 }
@@ -64,7 +65,11 @@ export function interleavedRegistrations(records: readonly TraceRecord[]): strin
 export function callsByResource(records: readonly TraceRecord[]): Record<string, string> {
   const out: Record<string, string[]> = {};
   for (const r of [...records].sort(byStart)) (out[r.urn ?? "?"] ??= []).push(r.ok ? r.method : `${r.method}!`);
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.join(" ")]).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(out)
+      .map(([k, v]) => [k, v.join(" ")])
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** The most calls of these methods under way at once. */
