@@ -44,12 +44,11 @@ export function checkResult<S extends z.ZodRawShape>(
   shape: S,
   news: unknown,
   cross: (fc: FieldCheck<S>) => CheckFailure[],
+  fc: FieldCheck<S> = checkFields(shape, news),
 ): pulumi.dynamic.CheckResult {
-  const fc = checkFields(shape, news);
   const failures = [...fc.failures, ...cross(fc)];
-  const raw = news !== null && typeof news === "object" ? (news as Record<string, unknown>) : {};
   const inputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
+  for (const [k, v] of Object.entries(fc.raw)) {
     if (v === undefined || v === null) continue;
     inputs[k] = Object.prototype.hasOwnProperty.call(fc.values, k) ? (fc.values as Record<string, unknown>)[k] : v;
   }

@@ -102,7 +102,7 @@ function urnOf(props: unknown): string | undefined {
   return typeof urn === "string" && urn.startsWith("urn:pulumi:") ? urn : undefined;
 }
 
-/** `set-…` list memberships and authoritative resources name their users in the report; ids stay readable. */
+/** The resource's name in the program: its URN's last segment. */
 function nameOf(urn: string | undefined): string | undefined {
   return urn === undefined ? undefined : urn.slice(urn.lastIndexOf("::") + 2);
 }
@@ -173,9 +173,9 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
 
   return {
     async check(olds, news) {
-      const result = checkResult(kind.shape, news, (fc) => kind.crossChecks(fc));
-      if ((result.failures ?? []).length > 0) return result;
       const fc = checkFields(kind.shape, news);
+      const result = checkResult(kind.shape, news, (f) => kind.crossChecks(f), fc);
+      if ((result.failures ?? []).length > 0) return result;
       const urn = urnOf(news);
       const target = fc.values[kind.targetKey as keyof typeof fc.values] as string | undefined;
       if (target !== undefined) {
