@@ -28,7 +28,14 @@ export class AutomationEngine implements DemoEngine {
   }
 
   static async create(opts: EngineFactoryOptions, cli: CliLocation): Promise<AutomationEngine> {
-    const stack = await CliStack.create({ cliDir: cli.dir, program: opts.program, project: opts.project, stack: opts.stack, passphrase: opts.passphrase });
+    const stack = await CliStack.create({
+      cliDir: cli.dir,
+      program: opts.program,
+      project: opts.project,
+      stack: opts.stack,
+      passphrase: opts.passphrase,
+      ...(opts.env ? { env: opts.env } : {}),
+    });
     return new AutomationEngine(stack, cli);
   }
 
