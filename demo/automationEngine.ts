@@ -20,7 +20,10 @@ export class AutomationEngine implements DemoEngine {
   readonly kind = "pulumi-cli" as const;
   readonly banner: string[];
 
-  private constructor(private readonly stack: CliStack, cli: CliLocation) {
+  private constructor(
+    private readonly stack: CliStack,
+    cli: CliLocation,
+  ) {
     this.banner = [
       `Engine: the Pulumi CLI ${stack.version} (${cli.dir}/pulumi, ${SOURCES[cli.source]}) through the Automation API,`,
       "        local file backend in a temporary directory, temporary secrets passphrase.",

@@ -49,7 +49,12 @@ export class OfflineEngine implements DemoEngine {
     const workspace = await createWorkspace({ project: opts.project });
     try {
       const host = opts.sharedHost
-        ? await ProviderHost.start({ cwd: workspace.dir, env: { ...HOST_ENV, ...opts.env }, project: opts.project, callTimeoutMs: CALL_TIMEOUT_MS })
+        ? await ProviderHost.start({
+            cwd: workspace.dir,
+            env: { ...HOST_ENV, ...opts.env },
+            project: opts.project,
+            callTimeoutMs: CALL_TIMEOUT_MS,
+          })
         : undefined;
       return new OfflineEngine(why, opts, workspace, host);
     } catch (e) {
@@ -91,7 +96,11 @@ export class OfflineEngine implements DemoEngine {
   }
 
   async priorResources(): Promise<Map<string, PriorResource>> {
-    const engine = new Engine({ projectDir: this.workspace.dir, statePath: this.workspace.statePath, secretsPassphrase: this.opts.passphrase });
+    const engine = new Engine({
+      projectDir: this.workspace.dir,
+      statePath: this.workspace.statePath,
+      secretsPassphrase: this.opts.passphrase,
+    });
     const state = engine.readState();
     const crypter = new SecretsCrypter(this.opts.passphrase, state.secretsSalt);
     const out = new Map<string, PriorResource>();

@@ -10,7 +10,14 @@ import { QUIRK_NAMES } from "../../emulator";
 const REPO = path.resolve(__dirname, "../..");
 const read = (p: string) => fs.readFileSync(path.join(REPO, p), "utf8");
 const readme = read("README.md");
-const PAGES = ["README.md", "emulator/README.md", ...fs.readdirSync(path.join(REPO, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const PAGES = [
+  "README.md",
+  "emulator/README.md",
+  ...fs
+    .readdirSync(path.join(REPO, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string>; bin: Record<string, string> };
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes, repeats numbered. */
@@ -63,7 +70,8 @@ test.each(PAGES)("%s: internal links land on its headings, file links exist (and
       problems.push(`${link}: no file ${target}`);
       continue;
     }
-    if (frag !== undefined && target.endsWith(".md") && !anchors(read(target)).has(frag)) problems.push(`${link}: no heading #${frag} in ${target}`);
+    if (frag !== undefined && target.endsWith(".md") && !anchors(read(target)).has(frag))
+      problems.push(`${link}: no heading #${frag} in ${target}`);
   }
   expect(problems).toEqual([]);
 });

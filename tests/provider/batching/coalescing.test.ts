@@ -7,7 +7,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GroupMembership, WorkspaceMembership } from "pulumi-quickbi";
-import { DEMO_ACCESS_KEY, defaultSeed, startEmulator, type CallRecord, type RunningEmulator } from "pulumi-quickbi/emulator";
+import {
+  DEMO_ACCESS_KEY,
+  defaultSeed,
+  startEmulator,
+  type CallRecord,
+  type RunningEmulator,
+} from "pulumi-quickbi/emulator";
 import { Engine } from "../../../engine/engine";
 import type { RunReport } from "../../../engine/report";
 import { ProviderHost } from "../../../engine/host";
@@ -31,9 +37,13 @@ const SALES = "5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01";
 const FINANCE = "6a4f3d2b-9c8e-4f70-8b1c-2d3e4f5a6b02";
 const ENGINEERING = "8c6b5f4d-1e0a-4b92-8d3e-4f5a6b7c8d01";
 
-
 /** Credentials and knobs come from stack config only. */
-const HOST_ENV = { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined, QUICKBI_ENDPOINT: undefined, QUICKBI_COALESCE: undefined };
+const HOST_ENV = {
+  ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+  QUICKBI_ENDPOINT: undefined,
+  QUICKBI_COALESCE: undefined,
+};
 
 let emu: RunningEmulator;
 let ws: Workspace;
@@ -94,7 +104,12 @@ beforeEach(() => {
 });
 
 function membersOf(workspaceId: string): Map<string, number> {
-  return new Map(emu.state().workspaceMembers.filter((m) => m.workspaceId === workspaceId).map((m) => [m.userId, m.roleId]));
+  return new Map(
+    emu
+      .state()
+      .workspaceMembers.filter((m) => m.workspaceId === workspaceId)
+      .map((m) => [m.userId, m.roleId]),
+  );
 }
 
 function usersOf(c: CallRecord): string[] {
@@ -105,8 +120,13 @@ function usersOf(c: CallRecord): string[] {
 function appliedAdds(calls: readonly CallRecord[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of calls) {
-    if (!c.mutated || !["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"].includes(c.action ?? "")) continue;
-    for (const u of usersOf(c)) out.set(`${c.action === "AddUserGroupMember" ? c.params.UserGroupId : c.params.WorkspaceId}/${u}`, (out.get(`${c.action === "AddUserGroupMember" ? c.params.UserGroupId : c.params.WorkspaceId}/${u}`) ?? 0) + 1);
+    if (!c.mutated || !["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"].includes(c.action ?? ""))
+      continue;
+    for (const u of usersOf(c))
+      out.set(
+        `${c.action === "AddUserGroupMember" ? c.params.UserGroupId : c.params.WorkspaceId}/${u}`,
+        (out.get(`${c.action === "AddUserGroupMember" ? c.params.UserGroupId : c.params.WorkspaceId}/${u}`) ?? 0) + 1,
+      );
   }
   return out;
 }
@@ -140,7 +160,12 @@ test("one merged batch, but each resource gets its own success or failure with i
   for (const u of ["pavel", "diego", "fatima", "anna"] as const) expect(finance.get(U[u])).toBe(30);
   expect(finance.has(U.victor)).toBe(false);
   expect(finance.has(U.ghost)).toBe(false);
-  const engineering = new Set(emu.state().userGroupMembers.filter((m) => m.userGroupId === ENGINEERING).map((m) => m.userId));
+  const engineering = new Set(
+    emu
+      .state()
+      .userGroupMembers.filter((m) => m.userGroupId === ENGINEERING)
+      .map((m) => m.userId),
+  );
   for (const u of ["pavel", "fatima", "arjun"] as const) expect(engineering.has(U[u])).toBe(true);
   expect(engineering.has(U.ghost)).toBe(false);
 
@@ -154,7 +179,9 @@ test("one merged batch, but each resource gets its own success or failure with i
 });
 
 test("a batch that keeps failing (503) marks nobody as done; the next up converges without applying anyone twice", async () => {
-  emu.setFaults({ rules: [{ errorRate: 1, errorCode: "ServiceUnavailable", actions: ["AddWorkspaceUsers", "AddUserToWorkspace"] }] });
+  emu.setFaults({
+    rules: [{ errorRate: 1, errorCode: "ServiceUnavailable", actions: ["AddWorkspaceUsers", "AddUserToWorkspace"] }],
+  });
   const e = engine();
   const users = ["pavel", "dana", "fatima", "arjun"] as const;
   const program = () => {
@@ -249,7 +276,12 @@ test("quickbi:coalesce=false is the baseline: one call per membership", async ()
   expect(report.ok).toBe(true);
   const calls = emu.calls({ sinceSeq: since });
   expect(calls.filter((c) => c.action === "AddWorkspaceUsers")).toHaveLength(0);
-  expect(calls.filter((c) => c.action === "AddUserToWorkspace").map((c) => c.params.UserId).sort()).toEqual(users.map((u) => U[u]).sort());
+  expect(
+    calls
+      .filter((c) => c.action === "AddUserToWorkspace")
+      .map((c) => c.params.UserId)
+      .sort(),
+  ).toEqual(users.map((u) => U[u]).sort());
   // Writes go first in both modes: Quick BI's answer says who was a member already, so nobody is read before.
   expect(calls.filter((c) => c.action === "QueryUserRoleInfoInWorkspace")).toHaveLength(0);
 });

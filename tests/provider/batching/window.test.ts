@@ -100,7 +100,10 @@ test("a full batch is sent at once; the next key opens a new window", async () =
 });
 
 test("an error for one key rejects only that caller", async () => {
-  const c = new Coalescer<number, number>(async (keys) => keys.map((k) => (k < 0 ? new Error(`bad ${k}`) : k * 2)), () => timing);
+  const c = new Coalescer<number, number>(
+    async (keys) => keys.map((k) => (k < 0 ? new Error(`bad ${k}`) : k * 2)),
+    () => timing,
+  );
   const ok = expect(c.load(2)).resolves.toBe(4);
   const bad = expect(c.load(-1)).rejects.toThrow("bad -1");
   await jest.advanceTimersByTimeAsync(20);
