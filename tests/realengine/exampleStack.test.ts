@@ -124,10 +124,13 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
         .map((message) => ({ severity: "debug" as const, message })),
     );
     const team = entries.find((e) => e.name === "team-sales-analysts");
-    expect(team?.changes.map((c) => [c.userId, c.from, c.to]).sort()).toEqual([
-      [SEED_IDS.arjun, "analyst", "viewer"],
-      [userIds.nora, "analyst", "viewer"],
-    ]);
+    // User ids are generated, so both sides are sorted before comparing.
+    expect(team?.changes.map((c) => [c.userId, c.from, c.to]).sort()).toEqual(
+      [
+        [SEED_IDS.arjun, "analyst", "viewer"],
+        [userIds.nora, "analyst", "viewer"],
+      ].sort(),
+    );
     expect(team?.changes.find((c) => c.userId === userIds.nora)?.nickName).toBe("Nora New");
 
     // `preview --diff` prints diagnostics on stderr; each report line names its resource.
