@@ -14,25 +14,105 @@ const prettier = require("eslint-config-prettier");
 
 /** A layer may not import from these folders (paths from the repository root). */
 const LAYERS = {
-  "provider/contract": ["provider/api", "provider/service", "provider/batching", "provider/report", "provider/handlers", "provider/resources", "provider/lookups", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
-  "provider/api": ["provider/service", "provider/batching", "provider/report", "provider/handlers", "provider/resources", "provider/lookups", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
-  "provider/service": ["provider/batching", "provider/report", "provider/handlers", "provider/resources", "provider/lookups", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
-  "provider/batching": ["provider/report", "provider/handlers", "provider/resources", "provider/lookups", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
-  "provider/report": ["provider/batching", "provider/service", "provider/handlers", "provider/resources", "provider/lookups", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
-  "provider/handlers": ["provider/resources", "provider/lookups", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
+  "provider/contract": [
+    "provider/api",
+    "provider/service",
+    "provider/batching",
+    "provider/report",
+    "provider/handlers",
+    "provider/resources",
+    "provider/lookups",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
+  "provider/api": [
+    "provider/service",
+    "provider/batching",
+    "provider/report",
+    "provider/handlers",
+    "provider/resources",
+    "provider/lookups",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
+  "provider/service": [
+    "provider/batching",
+    "provider/report",
+    "provider/handlers",
+    "provider/resources",
+    "provider/lookups",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
+  "provider/batching": [
+    "provider/report",
+    "provider/handlers",
+    "provider/resources",
+    "provider/lookups",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
+  "provider/report": [
+    "provider/batching",
+    "provider/service",
+    "provider/handlers",
+    "provider/resources",
+    "provider/lookups",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
+  "provider/handlers": [
+    "provider/resources",
+    "provider/lookups",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
   // Program side: what a user's program loads. It reaches the host only through the contract.
-  "provider/resources": ["provider/api", "provider/service", "provider/batching", "provider/report", "provider/handlers", "provider/lookups", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
-  "provider/lookups": ["provider/service", "provider/batching", "provider/report", "provider/handlers", "provider/resources", "provider/runtime.ts", "provider/trace.ts", "provider/index.ts"],
+  "provider/resources": [
+    "provider/api",
+    "provider/service",
+    "provider/batching",
+    "provider/report",
+    "provider/handlers",
+    "provider/lookups",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
+  "provider/lookups": [
+    "provider/service",
+    "provider/batching",
+    "provider/report",
+    "provider/handlers",
+    "provider/resources",
+    "provider/runtime.ts",
+    "provider/trace.ts",
+    "provider/index.ts",
+  ],
   "emulator/model": ["emulator/http", "emulator/cli.ts", "emulator/index.ts"],
 };
 const TOOLING = ["engine", "demo", "bench", "realengine", "scripts"];
 
 const zones = [
   ...Object.entries(LAYERS).flatMap(([target, from]) =>
-    from.map((f) => ({ target: `./${target}`, from: `./${f}`, message: `${target} may not import ${f} (docs/ARCHITECTURE.md, "Layers")` })),
+    from.map((f) => ({
+      target: `./${target}`,
+      from: `./${f}`,
+      message: `${target} may not import ${f} (docs/ARCHITECTURE.md, "Layers")`,
+    })),
   ),
   ...["provider", "emulator"].flatMap((shipped) =>
-    TOOLING.map((t) => ({ target: `./${shipped}`, from: `./${t}`, message: `${shipped}/ ships in the package; ${t}/ does not` })),
+    TOOLING.map((t) => ({
+      target: `./${shipped}`,
+      from: `./${t}`,
+      message: `${shipped}/ ships in the package; ${t}/ does not`,
+    })),
   ),
 ];
 
@@ -47,7 +127,10 @@ module.exports = tseslint.config(
       "import-x/no-restricted-paths": ["error", { zones }],
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "@typescript-eslint/no-explicit-any": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       // `require()` is how the provider host loads code lazily (credentials chain, gRPC stubs) and how CommonJS
       // programs are written; type-only imports keep the rest honest.
       "@typescript-eslint/no-require-imports": "off",
@@ -56,7 +139,16 @@ module.exports = tseslint.config(
   {
     // Plain CommonJS scripts and fixtures.
     files: ["**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly", console: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        __dirname: "readonly",
+        console: "readonly",
+      },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   prettier,

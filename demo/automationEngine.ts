@@ -20,7 +20,10 @@ export class AutomationEngine implements DemoEngine {
   readonly kind = "pulumi-cli" as const;
   readonly banner: string[];
 
-  private constructor(private readonly stack: CliStack, cli: CliLocation) {
+  private constructor(
+    private readonly stack: CliStack,
+    cli: CliLocation,
+  ) {
     this.banner = [
       `Engine: the Pulumi CLI ${stack.version} (${cli.dir}/pulumi, ${SOURCES[cli.source]}) through the Automation API,`,
       "        local file backend in a temporary directory, temporary secrets passphrase.",
@@ -28,7 +31,14 @@ export class AutomationEngine implements DemoEngine {
   }
 
   static async create(opts: EngineFactoryOptions, cli: CliLocation): Promise<AutomationEngine> {
-    const stack = await CliStack.create({ cliDir: cli.dir, program: opts.program, project: opts.project, stack: opts.stack, passphrase: opts.passphrase });
+    const stack = await CliStack.create({
+      cliDir: cli.dir,
+      program: opts.program,
+      project: opts.project,
+      stack: opts.stack,
+      passphrase: opts.passphrase,
+      ...(opts.env ? { env: opts.env } : {}),
+    });
     return new AutomationEngine(stack, cli);
   }
 

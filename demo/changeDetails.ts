@@ -35,7 +35,9 @@ export async function declaredInputs(
     },
   });
   if (run.errors.length > 0) throw new Error(`the program failed: ${run.errors.map((e) => e.message).join("; ")}`);
-  return new Map(run.registrations.filter((r) => r.custom).map((r) => [r.urn, { inputs: r.inputs, secretInputs: r.secretInputs }]));
+  return new Map(
+    run.registrations.filter((r) => r.custom).map((r) => [r.urn, { inputs: r.inputs, secretInputs: r.secretInputs }]),
+  );
 }
 
 /** Internal inputs (`__provider`, `__urn`, ...) are the package's business, not the reader's. */
@@ -53,14 +55,20 @@ function show(v: unknown, names: Names, key = ""): string {
 }
 
 /** `role: analyst→viewer`, `userIds: +Priya New −Omar Ops`, `workspaceId: Sales Analytics→Finance`. */
-export function describeInputChanges(old: PropertyMap, now: Declared, oldSecret: readonly string[], names: Names): string[] {
+export function describeInputChanges(
+  old: PropertyMap,
+  now: Declared,
+  oldSecret: readonly string[],
+  names: Names,
+): string[] {
   const keys = [...new Set([...Object.keys(old), ...Object.keys(now.inputs)])].filter((k) => !isHidden(k)).sort();
   const out: string[] = [];
   for (const k of keys) {
     const a = old[k];
     const b = now.inputs[k];
     if (oldSecret.includes(k) || now.secretInputs.includes(k)) {
-      if (oldSecret.includes(k) !== now.secretInputs.includes(k) || JSON.stringify(a) !== JSON.stringify(b)) out.push(`${k}: [secret]`);
+      if (oldSecret.includes(k) !== now.secretInputs.includes(k) || JSON.stringify(a) !== JSON.stringify(b))
+        out.push(`${k}: [secret]`);
       continue;
     }
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
@@ -68,7 +76,9 @@ export function describeInputChanges(old: PropertyMap, now: Declared, oldSecret:
       // e.g. userRoles: one line per member whose role changed
       for (const sub of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
         if (JSON.stringify(a[sub]) === JSON.stringify(b[sub])) continue;
-        out.push(`${k}[${names.of(sub)}]: ${a[sub] === undefined ? "(none)" : show(a[sub], names, k)}→${b[sub] === undefined ? "(none)" : show(b[sub], names, k)}`);
+        out.push(
+          `${k}[${names.of(sub)}]: ${a[sub] === undefined ? "(none)" : show(a[sub], names, k)}→${b[sub] === undefined ? "(none)" : show(b[sub], names, k)}`,
+        );
       }
     } else if (Array.isArray(a) && Array.isArray(b)) {
       const added = b.filter((x) => !a.includes(x)).map((x) => `+${show(x, names)}`);
@@ -89,7 +99,9 @@ export function describeInputChanges(old: PropertyMap, now: Declared, oldSecret:
 export function describeInputs(now: Declared, names: Names): string {
   const keys = [...new Set([...Object.keys(now.inputs), ...now.secretInputs])].sort();
   return keys
-    .filter((k) => !isHidden(k) && (now.secretInputs.includes(k) || (now.inputs[k] !== undefined && now.inputs[k] !== null)))
+    .filter(
+      (k) => !isHidden(k) && (now.secretInputs.includes(k) || (now.inputs[k] !== undefined && now.inputs[k] !== null)),
+    )
     .map((k) => `${k}=${now.secretInputs.includes(k) ? "[secret]" : show(now.inputs[k], names, k)}`)
     .join("  ");
 }
@@ -110,5 +122,8 @@ export function describeDrift(outputs: PropertyMap, now: Declared, names: Names)
   if (want === undefined) return [];
   return Object.entries(userRoles)
     .filter(([, held]) => held !== want)
-    .map(([u, held]) => `${names.of(u)} holds ${typeof held === "number" ? roleName(held) : String(held)}, declared ${roleName(want)}`);
+    .map(
+      ([u, held]) =>
+        `${names.of(u)} holds ${typeof held === "number" ? roleName(held) : String(held)}, declared ${roleName(want)}`,
+    );
 }

@@ -43,4 +43,6 @@ export interface EngineFactoryOptions {
   passphrase: string;
   /** Offline driver only: one provider host for every operation (tests), instead of one per operation (the CLI). */
   sharedHost?: boolean;
+  /** Extra environment for the provider host (e.g. QUICKBI_PROVIDER_TRACE_FILE); the CLI passes it on to the host. */
+  env?: Record<string, string>;
 }

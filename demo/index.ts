@@ -10,13 +10,27 @@ export { runDemo, plannedOps, type DemoOptions, type DemoResult, type PhaseResul
 
 async function main(argv: string[]): Promise<number> {
   const cli = new Command("npm run demo --")
-    .description("Takes the example stack through preview, up, a staged change, drift and destroy against an embedded Quick BI emulator.")
-    .addOption(new Option("--engine <engine>", "which engine runs the stack").choices(["auto", "pulumi", "offline"]).default("auto"))
-    .option("--shared-host", "offline driver: one provider host for all operations (faster; the CLI starts one per operation)")
+    .description(
+      "Takes the example stack through preview, up, a staged change, drift and destroy against an embedded Quick BI emulator.",
+    )
+    .addOption(
+      new Option("--engine <engine>", "which engine runs the stack")
+        .choices(["auto", "pulumi", "offline"])
+        .default("auto"),
+    )
+    .option(
+      "--shared-host",
+      "offline driver: one provider host for all operations (faster; the CLI starts one per operation)",
+    )
     .option("--no-color", "no ANSI colour even on a terminal")
     .option("-q, --quiet", "print nothing; only the exit status tells")
     .parse(argv);
-  const o = cli.opts<{ engine: "auto" | "pulumi" | "offline"; sharedHost?: boolean; color: boolean; quiet?: boolean }>();
+  const o = cli.opts<{
+    engine: "auto" | "pulumi" | "offline";
+    sharedHost?: boolean;
+    color: boolean;
+    quiet?: boolean;
+  }>();
   const result = await runDemo({
     engine: o.engine,
     sharedHost: o.sharedHost === true,

@@ -38,7 +38,7 @@ export class OfflineEngine implements DemoEngine {
     this.banner = [
       "Engine: the OFFLINE DRIVER in engine/. This is NOT Pulumi: it runs the program under Pulumi's mock monitor and",
       "        drives @pulumi/pulumi's real dynamic-provider host over gRPC in the engine's order",
-      "        (check/diff/create/update/read/delete), with a JSON state file and unbounded parallelism.",
+      "        (check and diff one resource at a time, the rest 4 × cores at once), with a JSON state file.",
       `        Why: ${why.split("\n")[0]}`,
       "        Install the Pulumi CLI, or Go >= 1.25 (`npm run pulumi-cli` builds the CLI), for the real engine.",
     ];
@@ -48,7 +48,14 @@ export class OfflineEngine implements DemoEngine {
   static async create(opts: EngineFactoryOptions, why: string): Promise<OfflineEngine> {
     const workspace = await createWorkspace({ project: opts.project });
     try {
-      const host = opts.sharedHost ? await ProviderHost.start({ cwd: workspace.dir, env: HOST_ENV, callTimeoutMs: CALL_TIMEOUT_MS }) : undefined;
+      const host = opts.sharedHost
+        ? await ProviderHost.start({
+            cwd: workspace.dir,
+            env: { ...HOST_ENV, ...opts.env },
+            project: opts.project,
+            callTimeoutMs: CALL_TIMEOUT_MS,
+          })
+        : undefined;
       return new OfflineEngine(why, opts, workspace, host);
     } catch (e) {
       await workspace.cleanup();
@@ -65,7 +72,7 @@ export class OfflineEngine implements DemoEngine {
       config: settings.values,
       secretKeys: settings.secretKeys,
       secretsPassphrase: this.opts.passphrase,
-      hostEnv: HOST_ENV,
+      hostEnv: { ...HOST_ENV, ...this.opts.env },
       callTimeoutMs: CALL_TIMEOUT_MS,
       ...(this.host ? { host: this.host } : {}),
     });
@@ -89,7 +96,11 @@ export class OfflineEngine implements DemoEngine {
   }
 
   async priorResources(): Promise<Map<string, PriorResource>> {
-    const engine = new Engine({ projectDir: this.workspace.dir, statePath: this.workspace.statePath, secretsPassphrase: this.opts.passphrase });
+    const engine = new Engine({
+      projectDir: this.workspace.dir,
+      statePath: this.workspace.statePath,
+      secretsPassphrase: this.opts.passphrase,
+    });
     const state = engine.readState();
     const crypter = new SecretsCrypter(this.opts.passphrase, state.secretsSalt);
     const out = new Map<string, PriorResource>();

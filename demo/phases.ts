@@ -27,8 +27,18 @@ const account = (name: string) => `demo-corp@aliyun.com:${name}`;
 
 const USERS_V1 = {
   nora: { accountId: "2000000000000001", accountName: account("nora.new"), nickName: "Nora New", userType: "analyst" },
-  omar: { accountId: "2000000000000002", accountName: account("omar.ops"), nickName: "Omar Ops", userType: "developer" },
-  lena: { accountId: "2000000000000003", accountName: account("lena.lead"), nickName: "Lena Lead", userType: "developer" },
+  omar: {
+    accountId: "2000000000000002",
+    accountName: account("omar.ops"),
+    nickName: "Omar Ops",
+    userType: "developer",
+  },
+  lena: {
+    accountId: "2000000000000003",
+    accountName: account("lena.lead"),
+    nickName: "Lena Lead",
+    userType: "developer",
+  },
 };
 
 /** Workspaces, groups and existing users by name, as a team would write them (the program looks them up). */
@@ -44,7 +54,15 @@ export const PHASE1 = {
 
 const { omar: _leaves, ...stayers } = USERS_V1;
 export const PHASE2 = {
-  users: { ...stayers, priya: { accountId: "2000000000000004", accountName: account("priya.new"), nickName: "Priya New", userType: "analyst" } },
+  users: {
+    ...stayers,
+    priya: {
+      accountId: "2000000000000004",
+      accountName: account("priya.new"),
+      nickName: "Priya New",
+      userType: "analyst",
+    },
+  },
   teams: {
     "sales-analysts": { ...PHASE1.teams["sales-analysts"], role: "viewer" },
     platform: { ...PHASE1.teams.platform, members: ["diego.dev"] },
@@ -54,7 +72,11 @@ export const PHASE2 = {
 };
 
 /** The break-glass admin is secret config: it must never show up in the output, the state file or the logs. */
-export const BREAK_GLASS = { accountId: "2000000000000099", accountName: account("break.glass"), nickName: "Break Glass" };
+export const BREAK_GLASS = {
+  accountId: "2000000000000099",
+  accountName: account("break.glass"),
+  nickName: "Break Glass",
+};
 
 export type ProgramConfig = typeof PHASE1 | typeof PHASE2;
 

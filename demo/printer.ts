@@ -68,7 +68,9 @@ export class Printer {
     let i = 0;
     const draw = () => {
       const secs = ((Date.now() - started) / 1000).toFixed(1);
-      this.stream.write(`\r\u001b[2K${this.paint("cyan", FRAMES[i++ % FRAMES.length])} ${label} ${this.paint("dim", `${secs}s ${status()}`)}`);
+      this.stream.write(
+        `\r\u001b[2K${this.paint("cyan", FRAMES[i++ % FRAMES.length])} ${label} ${this.paint("dim", `${secs}s ${status()}`)}`,
+      );
     };
     draw();
     this.spinner = setInterval(draw, 100);

@@ -17,7 +17,11 @@ export interface QuickBIView {
 }
 
 const ROLE_NAMES = new Map<number, string>(Object.entries(WORKSPACE_ROLES).map(([name, id]) => [id, name]));
-const USER_TYPE_NAMES = new Map<number, string>([[1, "developer"], [2, "visitor"], [3, "analyst"]]);
+const USER_TYPE_NAMES = new Map<number, string>([
+  [1, "developer"],
+  [2, "visitor"],
+  [3, "analyst"],
+]);
 
 export function roleName(roleId: number): string {
   return ROLE_NAMES.get(roleId) ?? `role ${roleId}`;
@@ -31,7 +35,9 @@ export async function fetchQuickBIState(url: string): Promise<Seed> {
 
 export function viewOf(seed: Seed): QuickBIView {
   return {
-    users: new Map(seed.users.filter((u) => !u.isDeleted).map((u) => [u.userId, { nickName: u.nickName, userType: u.userType }])),
+    users: new Map(
+      seed.users.filter((u) => !u.isDeleted).map((u) => [u.userId, { nickName: u.nickName, userType: u.userType }]),
+    ),
     workspaces: new Map(seed.workspaces.map((w) => [w.workspaceId, w.workspaceName])),
     groups: new Map(seed.userGroups.map((g) => [g.userGroupId, g.userGroupName])),
     memberships: new Map(seed.workspaceMembers.map((m) => [`${m.workspaceId}|${m.userId}`, m.roleId])),
@@ -67,7 +73,9 @@ export function renderView(view: QuickBIView, baseline: QuickBIView): string[] {
       byRole.set(roleId, list);
     }
     const roles = [...byRole.keys()].sort((a, b) => a - b);
-    roles.forEach((roleId, i) => rows.push([i === 0 ? wsName : "", roleName(roleId), (byRole.get(roleId) ?? []).join(", ")]));
+    roles.forEach((roleId, i) =>
+      rows.push([i === 0 ? wsName : "", roleName(roleId), (byRole.get(roleId) ?? []).join(", ")]),
+    );
   }
   rows.push(["", "", ""]);
   rows.push(["User group", "", "Members"]);
@@ -92,11 +100,13 @@ export function renderView(view: QuickBIView, baseline: QuickBIView): string[] {
 export function describeChanges(before: QuickBIView, after: QuickBIView, names: Names): string[] {
   const out: string[] = [];
   const typeName = (t: number) => USER_TYPE_NAMES.get(t) ?? `type ${t}`;
-  for (const [id, u] of after.users) if (!before.users.has(id)) out.push(`+ user ${u.nickName} (${typeName(u.userType)})`);
+  for (const [id, u] of after.users)
+    if (!before.users.has(id)) out.push(`+ user ${u.nickName} (${typeName(u.userType)})`);
   for (const [id, u] of before.users) if (!after.users.has(id)) out.push(`- user ${u.nickName}`);
   for (const [id, u] of after.users) {
     const old = before.users.get(id);
-    if (old && old.userType !== u.userType) out.push(`~ user ${u.nickName}: ${typeName(old.userType)} → ${typeName(u.userType)}`);
+    if (old && old.userType !== u.userType)
+      out.push(`~ user ${u.nickName}: ${typeName(old.userType)} → ${typeName(u.userType)}`);
   }
   const split = (key: string) => key.split("|") as [string, string];
   for (const [key, roleId] of after.memberships) {
@@ -121,7 +131,11 @@ export function describeChanges(before: QuickBIView, after: QuickBIView, names: 
 }
 
 /** Memberships and group members as comparable sorted lists (to check that destroy restored the start). */
-export function accessFingerprint(view: QuickBIView): { memberships: string[]; groupMembers: string[]; users: string[] } {
+export function accessFingerprint(view: QuickBIView): {
+  memberships: string[];
+  groupMembers: string[];
+  users: string[];
+} {
   return {
     memberships: [...view.memberships].map(([k, r]) => `${k}=${r}`).sort(),
     groupMembers: [...view.groupMembers].sort(),

@@ -60,7 +60,10 @@ export function changingSteps(report: RunReport): Step[] {
   const order: StepOp[] = ["create", "update", "replace", "delete", "refresh-changed", "refresh-deleted"];
   return report.steps
     .filter((s) => order.includes(s.op) || s.error)
-    .sort((a, b) => order.indexOf(a.op) - order.indexOf(b.op) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        order.indexOf(a.op) - order.indexOf(b.op) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+    );
 }
 
 export function renderSteps(p: Printer, report: RunReport, details: Map<string, string>): void {
@@ -88,12 +91,26 @@ export function renderCounts(p: Printer, report: RunReport): void {
   const c = report.counts;
   const preview = report.operation === "preview";
   const parts: [StepOp, string][] = preview
-    ? [["create", "to create"], ["update", "to update"], ["replace", "to replace"], ["delete", "to delete"]]
+    ? [
+        ["create", "to create"],
+        ["update", "to update"],
+        ["replace", "to replace"],
+        ["delete", "to delete"],
+      ]
     : report.operation === "refresh"
-      ? [["refresh-changed", "drifted (state updated)"], ["refresh-deleted", "gone (dropped from state)"]]
-      : [["create", "created"], ["update", "updated"], ["replace", "replaced"], ["delete", "deleted"]];
+      ? [
+          ["refresh-changed", "drifted (state updated)"],
+          ["refresh-deleted", "gone (dropped from state)"],
+        ]
+      : [
+          ["create", "created"],
+          ["update", "updated"],
+          ["replace", "replaced"],
+          ["delete", "deleted"],
+        ];
   p.line("  Resources:");
-  for (const [op, label] of parts) if (c[op] > 0) p.line(`      ${p.paint(COLOUR[op], SYMBOL[op].padEnd(2))} ${c[op]} ${label}`);
+  for (const [op, label] of parts)
+    if (c[op] > 0) p.line(`      ${p.paint(COLOUR[op], SYMBOL[op].padEnd(2))} ${c[op]} ${label}`);
   const unchanged = c.same + c.read;
   if (unchanged > 0) p.line(`         ${unchanged} unchanged`);
   p.line(p.paint("dim", `  Duration: ${(report.durationMs / 1000).toFixed(1)}s`));
@@ -102,5 +119,10 @@ export function renderCounts(p: Printer, report: RunReport): void {
 /** `create 7`, `update 3 replace 1` — the counts of the ops that change something, for comparisons and tests. */
 export function opSummary(report: RunReport): string {
   const ops: StepOp[] = ["create", "update", "replace", "delete", "refresh-changed", "refresh-deleted"];
-  return ops.filter((o) => report.counts[o] > 0).map((o) => `${o} ${report.counts[o]}`).join(", ") || "no changes";
+  return (
+    ops
+      .filter((o) => report.counts[o] > 0)
+      .map((o) => `${o} ${report.counts[o]}`)
+      .join(", ") || "no changes"
+  );
 }

@@ -75,7 +75,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       `Quick BI: the emulator at ${emu.url} (OpenAPI quickbi-public 2022-01-01, signed requests), seeded with an ` +
         `organization of ${seed.users.size} users, ${seed.workspaces.size} workspaces and ${seed.groups.size} user groups`,
     );
-    p.line(`Program: examples/stack as project ${PROJECT}, stack ${STACK}; config changes between phases (demo/phases.ts)`);
+    p.line(
+      `Program: examples/stack as project ${PROJECT}, stack ${STACK}; config changes between phases (demo/phases.ts)`,
+    );
     demo = new Walkthrough(p, emu, engine, program, options.stepDeadlineMs ?? STEP_DEADLINE_MS);
     counter.onCall = demo.onCall;
     await demo.start();
@@ -88,7 +90,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       if (!(e instanceof StopDemo)) throw e;
       demo.failures.push(e.message);
       // Leave no half-managed access behind in the emulator's organization (it is discarded anyway).
-      await withDeadline(engine.destroy(stackSettings(emu.url, PHASE2)), options.stepDeadlineMs ?? STEP_DEADLINE_MS, "the clean-up destroy").catch(() => undefined);
+      await withDeadline(
+        engine.destroy(stackSettings(emu.url, PHASE2)),
+        options.stepDeadlineMs ?? STEP_DEADLINE_MS,
+        "the clean-up destroy",
+      ).catch(() => undefined);
     }
     failures.push(...demo.failures);
   } catch (e) {
@@ -114,4 +120,3 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     lines: p.lines,
   };
 }
-

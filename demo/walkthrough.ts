@@ -14,7 +14,15 @@ import { declaredInputs, describeDrift, describeInputChanges, describeInputs } f
 import type { DemoEngine, PriorResource } from "./demoEngine";
 import { PHASE1, PHASE2, PROJECT, SEED_IDS, STACK, stackSettings, type StackSettings } from "./phases";
 import type { Printer } from "./printer";
-import { accessFingerprint, describeChanges, fetchQuickBIState, Names, renderView, viewOf, type QuickBIView } from "./quickbiView";
+import {
+  accessFingerprint,
+  describeChanges,
+  fetchQuickBIState,
+  Names,
+  renderView,
+  viewOf,
+  type QuickBIView,
+} from "./quickbiView";
 import { changingSteps, opSummary, renderCounts, renderSteps } from "./renderReport";
 import type { PhaseResult } from "./result";
 
@@ -132,10 +140,21 @@ export class Walkthrough {
       refresh: () => this.engine.refresh(settings),
       destroy: () => this.engine.destroy(settings),
     }[operation];
-    const report = await this.p.progress(`pulumi ${operation}`, () => `${this.calls - calls0} Quick BI API calls`, () =>
-      withDeadline(run(), this.stepDeadlineMs, `pulumi ${operation}`),
+    const report = await this.p.progress(
+      `pulumi ${operation}`,
+      () => `${this.calls - calls0} Quick BI API calls`,
+      () => withDeadline(run(), this.stepDeadlineMs, `pulumi ${operation}`),
     );
-    const phase: PhaseResult = { title, operation, report, calls: this.calls - calls0, writes: this.writes - writes0, checks: [], quickbiChanges: [], accessReport: [] };
+    const phase: PhaseResult = {
+      title,
+      operation,
+      report,
+      calls: this.calls - calls0,
+      writes: this.writes - writes0,
+      checks: [],
+      quickbiChanges: [],
+      accessReport: [],
+    };
     this.phases.push(phase);
     // Read Quick BI first, so ids created by this step already have names in the details.
     const after = viewOf(await fetchQuickBIState(this.emu.url));
@@ -145,7 +164,9 @@ export class Walkthrough {
     renderCounts(this.p, report);
     const messages = report.logs.filter((l) => l.severity === "info" && l.message.trim() !== "");
     if (messages.length > 0) {
-      this.p.line(`  Access report (logged by the provider${operation === "preview" ? ", before anything changes" : ""}):`);
+      this.p.line(
+        `  Access report (logged by the provider${operation === "preview" ? ", before anything changes" : ""}):`,
+      );
       for (const l of messages) for (const m of l.message.split("\n")) this.p.line(`    ${this.paintChange(m)}`);
     }
     try {
@@ -165,7 +186,13 @@ export class Walkthrough {
 
   private paintChange(line: string): string {
     const t = line.trimStart();
-    return t.startsWith("+ ") ? this.p.paint("green", line) : t.startsWith("- ") ? this.p.paint("red", line) : t.startsWith("~ ") ? this.p.paint("yellow", line) : line;
+    return t.startsWith("+ ")
+      ? this.p.paint("green", line)
+      : t.startsWith("- ")
+        ? this.p.paint("red", line)
+        : t.startsWith("~ ")
+          ? this.p.paint("yellow", line)
+          : line;
   }
 
   /** Per-resource details for the steps of the coming preview/up: what changes, or what gets created. */
@@ -186,7 +213,12 @@ export class Walkthrough {
   }
 
   /** After an up: the same details with the values that were unknown in the preview (new users' ids) filled in. */
-  static appliedDetails(before: Map<string, PriorResource>, after: Map<string, PriorResource>, planned: Map<string, string>, names: Names): Map<string, string> {
+  static appliedDetails(
+    before: Map<string, PriorResource>,
+    after: Map<string, PriorResource>,
+    planned: Map<string, string>,
+    names: Names,
+  ): Map<string, string> {
     const out = new Map(planned);
     for (const [urn, now] of after) {
       const old = before.get(urn);
@@ -201,7 +233,11 @@ export class Walkthrough {
   }
 
   /** After a refresh: which outputs moved, per resource, by comparing the state before and after. */
-  static refreshDetails(before: Map<string, PriorResource>, after: Map<string, PriorResource>, names: Names): Map<string, string> {
+  static refreshDetails(
+    before: Map<string, PriorResource>,
+    after: Map<string, PriorResource>,
+    names: Names,
+  ): Map<string, string> {
     const out = new Map<string, string>();
     for (const [urn, old] of before) {
       const now = after.get(urn);
@@ -209,7 +245,12 @@ export class Walkthrough {
         out.set(urn, "deleted outside Pulumi; dropped from state");
         continue;
       }
-      const text = describeInputChanges(old.outputs, { inputs: now.outputs, secretInputs: now.secretOutputs }, old.secretOutputs, names).join("; ");
+      const text = describeInputChanges(
+        old.outputs,
+        { inputs: now.outputs, secretInputs: now.secretOutputs },
+        old.secretOutputs,
+        names,
+      ).join("; ");
       if (text) out.set(urn, text);
     }
     return out;
@@ -223,11 +264,20 @@ export class Walkthrough {
     opts: { prComment?: boolean } = {},
   ): Promise<{ preview: PhaseResult; up: PhaseResult; details: Map<string, string> }> {
     // The details run the program too: a program that never finishes must hit the deadline here as well.
-    const details = await withDeadline(this.details(settings), this.stepDeadlineMs, "reading the program's declared inputs");
+    const details = await withDeadline(
+      this.details(settings),
+      this.stepDeadlineMs,
+      "reading the program's declared inputs",
+    );
     const preview = await this.operate(previewTitle, "preview", settings, details);
     if (!preview.report?.ok) throw new StopDemo();
     if (opts.prComment && preview.accessReport.length > 0) {
-      this.p.line(this.p.paint("dim", "  The access report as a CI job would post it on the pull request (collectAccessReport + formatAccessReportMarkdown):"));
+      this.p.line(
+        this.p.paint(
+          "dim",
+          "  The access report as a CI job would post it on the pull request (collectAccessReport + formatAccessReportMarkdown):",
+        ),
+      );
       for (const l of formatAccessReportMarkdown(preview.accessReport).split("\n")) this.p.line(`    ${l}`);
     }
     const before = await this.engine.priorResources();
@@ -243,7 +293,9 @@ export class Walkthrough {
       up,
       `the up did exactly what the preview showed (${opSummary(up.report)})`,
       missing.length === 0 && extra.length === 0,
-      [...missing.map((m) => `previewed but not done: ${m}`), ...extra.map((m) => `done but not previewed: ${m}`)].join("; ") || undefined,
+      [...missing.map((m) => `previewed but not done: ${m}`), ...extra.map((m) => `done but not previewed: ${m}`)].join(
+        "; ",
+      ) || undefined,
     );
     return { preview, up, details };
   }
@@ -251,7 +303,12 @@ export class Walkthrough {
   async noChanges(title: string, settings: StackSettings): Promise<void> {
     const phase = await this.operate(title, "preview", settings, new Map());
     if (!phase.report?.ok) throw new StopDemo();
-    this.check(phase, "the second preview shows no changes", changingSteps(phase.report).length === 0, opSummary(phase.report));
+    this.check(
+      phase,
+      "the second preview shows no changes",
+      changingSteps(phase.report).length === 0,
+      opSummary(phase.report),
+    );
   }
 
   /** What a colleague does in the console, as real signed API calls with the same access key. */
@@ -260,13 +317,29 @@ export class Walkthrough {
     const calls0 = this.calls;
     const writes0 = this.writes;
     const client = await createClient({ get: (k: string) => settings.values[k] }, {});
-    const phase: PhaseResult = { title: "out-of-band edits", operation: "out-of-band", calls: 0, writes: 0, checks: [], quickbiChanges: [], accessReport: [] };
+    const phase: PhaseResult = {
+      title: "out-of-band edits",
+      operation: "out-of-band",
+      calls: 0,
+      writes: 0,
+      checks: [],
+      quickbiChanges: [],
+      accessReport: [],
+    };
     this.phases.push(phase);
     const seq = this.emu.calls().at(-1)?.seq ?? 0;
-    await updateWorkspaceUserRole(client, { workspaceId: SEED_IDS.sales, userId: userIds.nora, roleId: WORKSPACE_ROLES.analyst });
+    await updateWorkspaceUserRole(client, {
+      workspaceId: SEED_IDS.sales,
+      userId: userIds.nora,
+      roleId: WORKSPACE_ROLES.analyst,
+    });
     await deleteUserFromWorkspace(client, { workspaceId: SEED_IDS.finance, userId: userIds.lena });
     for (const c of this.emu.calls({ sinceSeq: seq }).filter((r) => r.mutated)) {
-      this.p.line(`  ${c.action} ${Object.entries(c.params).map(([k, v]) => `${k}=${this.names.of(v)}`).join(" ")}  → ${c.code} (RequestId ${c.requestId})`);
+      this.p.line(
+        `  ${c.action} ${Object.entries(c.params)
+          .map(([k, v]) => `${k}=${this.names.of(v)}`)
+          .join(" ")}  → ${c.code} (RequestId ${c.requestId})`,
+      );
     }
     phase.calls = this.calls - calls0;
     phase.writes = this.writes - writes0;
@@ -279,7 +352,11 @@ export class Walkthrough {
     const v1 = this.settings(PHASE1);
     const v2 = this.settings(PHASE2);
 
-    const { up: up1 } = await this.previewAndUp("preview: a new stack (3 users, 2 teams, 1 grant, 1 group, 1 secret admin)", "up", v1);
+    const { up: up1 } = await this.previewAndUp(
+      "preview: a new stack (3 users, 2 teams, 1 grant, 1 group, 1 secret admin)",
+      "up",
+      v1,
+    );
     await this.noChanges("preview again: nothing to do", v1);
 
     const { preview: preview2, details: details2 } = await this.previewAndUp(
@@ -309,7 +386,12 @@ export class Walkthrough {
       Walkthrough.refreshDetails(before, await this.engine.priorResources(), this.names),
     );
     const rc = refresh.report?.counts;
-    this.check(refresh, "the refresh reports the drift (a changed and a deleted membership)", !!rc && rc["refresh-changed"] > 0 && rc["refresh-deleted"] > 0, refresh.report ? opSummary(refresh.report) : undefined);
+    this.check(
+      refresh,
+      "the refresh reports the drift (a changed and a deleted membership)",
+      !!rc && rc["refresh-changed"] > 0 && rc["refresh-deleted"] > 0,
+      refresh.report ? opSummary(refresh.report) : undefined,
+    );
 
     await this.previewAndUp("preview: the program puts the drifted access back", "up", v2);
 

@@ -69,7 +69,11 @@ async function main(argv: string[]): Promise<void> {
     .option("--jitter-ms <n>", "extra random delay in [0, n] ms", nonNegative("--jitter-ms"))
     .option("--qps <n>", "requests per second per access key (excess: Throttling.User)", nonNegative("--qps"))
     .option("--burst <n>", "token bucket size for --qps (default max(1, qps))", integer("--burst", 1))
-    .option("--error-rate <p>", "share of calls failing with ServiceUnavailable/InternalError", probability("--error-rate"))
+    .option(
+      "--error-rate <p>",
+      "share of calls failing with ServiceUnavailable/InternalError",
+      probability("--error-rate"),
+    )
     .option("--reset-rate <p>", "share of calls whose connection is reset", probability("--reset-rate"))
     .option("--random-seed <n>", "seed for faults and generated ids (reproducible runs)", integer("--random-seed", 0))
     .option("--faults <file>", "fault settings JSON (same body as POST /__emulator/faults)")

@@ -111,7 +111,9 @@ function create(kind: ResourceKind): Handler {
 export function handler(kind: string): Handler {
   if (!isResourceKind(kind)) {
     // A state written by a newer pulumi-quickbi than the one installed.
-    throw new Error(`pulumi-quickbi: unknown resource kind ${JSON.stringify(kind)}; upgrade the pulumi-quickbi package`);
+    throw new Error(
+      `pulumi-quickbi: unknown resource kind ${JSON.stringify(kind)}; upgrade the pulumi-quickbi package`,
+    );
   }
   let h = handlers.get(kind);
   if (h === undefined) {

@@ -39,7 +39,14 @@ export function traced(kind: string, h: Handler, file: string | undefined = proc
         ok = true;
         return r;
       } finally {
-        const rec: TraceRecord = { method, kind, urn: urnIn(args), start, end: performance.timeOrigin + performance.now(), ok };
+        const rec: TraceRecord = {
+          method,
+          kind,
+          urn: urnIn(args),
+          start,
+          end: performance.timeOrigin + performance.now(),
+          ok,
+        };
         try {
           fs.appendFileSync(file, JSON.stringify(rec) + "\n");
         } catch {
@@ -47,5 +54,12 @@ export function traced(kind: string, h: Handler, file: string | undefined = proc
         }
       }
     }) as Handler[M];
-  return { check: wrap("check"), diff: wrap("diff"), create: wrap("create"), read: wrap("read"), update: wrap("update"), delete: wrap("delete") };
+  return {
+    check: wrap("check"),
+    diff: wrap("diff"),
+    create: wrap("create"),
+    read: wrap("read"),
+    update: wrap("update"),
+    delete: wrap("delete"),
+  };
 }

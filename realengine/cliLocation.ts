@@ -74,16 +74,27 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env): Promise<CliLocat
       const lines = stdout.trim().split("\n");
       const dir = lines[lines.length - 1];
       if (code === 0 && dir) resolve({ dir, source: "build" });
-      else resolve({ error: stderr.trim().split("\n").map((l) => l.replace(/^pulumi-cli: /, "")).join("\n") });
+      else
+        resolve({
+          error: stderr
+            .trim()
+            .split("\n")
+            .map((l) => l.replace(/^pulumi-cli: /, ""))
+            .join("\n"),
+        });
     });
   });
 }
 
 /** findCli, else a build when `build` is set. */
-export async function obtainCli(opts: { env?: NodeJS.ProcessEnv; build: boolean }): Promise<CliLocation | { error: string }> {
+export async function obtainCli(opts: {
+  env?: NodeJS.ProcessEnv;
+  build: boolean;
+}): Promise<CliLocation | { error: string }> {
   const env = opts.env ?? process.env;
   const found = findCli(env);
   if (found) return found;
-  if (!opts.build) return { error: "no Pulumi CLI found (PULUMI_QUICKBI_CLI_DIR, the cache of `npm run pulumi-cli`, PATH)" };
+  if (!opts.build)
+    return { error: "no Pulumi CLI found (PULUMI_QUICKBI_CLI_DIR, the cache of `npm run pulumi-cli`, PATH)" };
   return buildCli(env);
 }

@@ -109,7 +109,14 @@ export class CliStack {
           envVars: env,
         },
       );
-      return new CliStack(stack, workspace, backendDir, opts.cliDir, pulumiCommand.version?.toString() ?? "unknown", env);
+      return new CliStack(
+        stack,
+        workspace,
+        backendDir,
+        opts.cliDir,
+        pulumiCommand.version?.toString() ?? "unknown",
+        env,
+      );
     } catch (e) {
       await workspace.cleanup();
       fs.rmSync(backendDir, { recursive: true, force: true });
@@ -123,7 +130,9 @@ export class CliStack {
     const stale = Object.keys(current).filter((k) => !(k in config.values));
     if (stale.length > 0) await this.stack.removeAllConfig(stale);
     await this.stack.setAllConfig(
-      Object.fromEntries(Object.entries(config.values).map(([k, value]) => [k, { value, secret: config.secretKeys.includes(k) }])),
+      Object.fromEntries(
+        Object.entries(config.values).map(([k, value]) => [k, { value, secret: config.secretKeys.includes(k) }]),
+      ),
     );
   }
 
@@ -163,15 +172,21 @@ export class CliStack {
   }
 
   preview(config?: StackConfig, opts: OperationOptions = {}): Promise<CliRunReport> {
-    return this.run("preview", config, opts, (onEvent) => this.stack.preview({ onEvent, ...pick(opts, "diff", "signal") }));
+    return this.run("preview", config, opts, (onEvent) =>
+      this.stack.preview({ onEvent, ...pick(opts, "diff", "signal") }),
+    );
   }
 
   up(config?: StackConfig, opts: OperationOptions = {}): Promise<CliRunReport> {
-    return this.run("up", config, opts, (onEvent) => this.stack.up({ onEvent, ...pick(opts, "diff", "signal", "parallel") }));
+    return this.run("up", config, opts, (onEvent) =>
+      this.stack.up({ onEvent, ...pick(opts, "diff", "signal", "parallel") }),
+    );
   }
 
   refresh(config?: StackConfig, opts: OperationOptions = {}): Promise<CliRunReport> {
-    return this.run("refresh", config, opts, (onEvent) => this.stack.refresh({ onEvent, ...pick(opts, "signal", "clearPendingCreates") }));
+    return this.run("refresh", config, opts, (onEvent) =>
+      this.stack.refresh({ onEvent, ...pick(opts, "signal", "clearPendingCreates") }),
+    );
   }
 
   destroy(config?: StackConfig, opts: OperationOptions = {}): Promise<CliRunReport> {
@@ -213,7 +228,17 @@ export class CliStack {
   /** The custom resources in the checkpoint now (pending deletes and providers left out). */
   async resources(): Promise<Map<string, StateResource>> {
     const exported = JSON.parse(await this.exportCheckpoint()) as {
-      deployment?: { resources?: { urn: string; type: string; custom?: boolean; id?: string; inputs?: PropertyMap; outputs?: PropertyMap; delete?: boolean }[] };
+      deployment?: {
+        resources?: {
+          urn: string;
+          type: string;
+          custom?: boolean;
+          id?: string;
+          inputs?: PropertyMap;
+          outputs?: PropertyMap;
+          delete?: boolean;
+        }[];
+      };
     };
     const out = new Map<string, StateResource>();
     for (const r of exported.deployment?.resources ?? []) {
@@ -224,7 +249,16 @@ export class CliStack {
       };
       const i = split(r.inputs);
       const o = split(r.outputs);
-      out.set(r.urn, { urn: r.urn, type: r.type, name: nameOf(r.urn), id: r.id ?? "", inputs: i.plain, outputs: o.plain, secretInputs: i.secret, secretOutputs: o.secret });
+      out.set(r.urn, {
+        urn: r.urn,
+        type: r.type,
+        name: nameOf(r.urn),
+        id: r.id ?? "",
+        inputs: i.plain,
+        outputs: o.plain,
+        secretInputs: i.secret,
+        secretOutputs: o.secret,
+      });
     }
     return out;
   }

@@ -31,7 +31,11 @@ function comparable(outputs: Record<string, unknown> | undefined): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v === null || typeof v !== "object") return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  );
 }
 
 export class EventLog {
@@ -48,7 +52,14 @@ export class EventLog {
     const d = e.diagnosticEvent;
     if (d && d.severity !== "info#err") {
       const message = d.message.trim();
-      this.logs.push({ severity: logSeverity(d.severity), message, urn: d.urn ?? "", streamId: d.streamID ?? 0, ephemeral: d.ephemeral ?? false, at: Date.now() });
+      this.logs.push({
+        severity: logSeverity(d.severity),
+        message,
+        urn: d.urn ?? "",
+        streamId: d.streamID ?? 0,
+        ephemeral: d.ephemeral ?? false,
+        at: Date.now(),
+      });
       if (d.severity === "error") this.errors.push(message);
     }
     // Previews announce steps (pre events); the other operations report them done (outputs events).
@@ -57,7 +68,13 @@ export class EventLog {
     const failed = e.resOpFailedEvent?.metadata;
     if (failed) {
       const op = DEPLOY_OPS[failed.op] ?? "update";
-      this.steps.push({ op, urn: failed.urn, type: failed.type, name: nameOf(failed.urn), error: `${failed.op} failed` });
+      this.steps.push({
+        op,
+        urn: failed.urn,
+        type: failed.type,
+        name: nameOf(failed.urn),
+        error: `${failed.op} failed`,
+      });
     }
   };
 
@@ -66,13 +83,22 @@ export class EventLog {
     if (this.operation === "refresh") {
       if (m.op === "delete" || (m.op === "refresh" && m.new === undefined)) step = "refresh-deleted";
       // The CLI's refresh reports no property diffs for a dynamic resource: compare the outputs it read with state's.
-      else if ((m.op === "refresh" || m.op === "update") && ((m.diffs?.length ?? 0) > 0 || comparable(m.old?.outputs) !== comparable(m.new?.outputs))) step = "refresh-changed";
+      else if (
+        (m.op === "refresh" || m.op === "update") &&
+        ((m.diffs?.length ?? 0) > 0 || comparable(m.old?.outputs) !== comparable(m.new?.outputs))
+      )
+        step = "refresh-changed";
       else step = "read";
     } else {
       step = DEPLOY_OPS[m.op];
     }
     if (!step) return; // create-replacement / delete-replaced belong to the replace step
-    const detail = step === "replace" && m.keys?.length ? `replaces ${m.keys.join(", ")}` : m.diffs?.length ? `changed: ${m.diffs.join(", ")}` : undefined;
+    const detail =
+      step === "replace" && m.keys?.length
+        ? `replaces ${m.keys.join(", ")}`
+        : m.diffs?.length
+          ? `changed: ${m.diffs.join(", ")}`
+          : undefined;
     this.steps.push({ op: step, urn: m.urn, type: m.type, name: nameOf(m.urn), ...(detail ? { detail } : {}) });
   }
 

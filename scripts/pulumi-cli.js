@@ -118,7 +118,11 @@ function publish(tmp, final) {
 
 /** `pulumi version` of an executable, or undefined when it does not answer. */
 function versionOf(pulumi, env = process.env) {
-  const r = spawnSync(pulumi, ["version"], { encoding: "utf8", env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" }, timeout: 60_000 });
+  const r = spawnSync(pulumi, ["version"], {
+    encoding: "utf8",
+    env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    timeout: 60_000,
+  });
   const out = (r.stdout || "").trim();
   return r.status === 0 && out !== "" ? out.split("\n").pop().trim() : undefined;
 }
@@ -255,7 +259,13 @@ async function build(env = process.env, root = cacheRoot(env), version = PULUMI_
   const go = goVersion(env);
   const tooOld = go && (go.version[0] < MIN_GO[0] || (go.version[0] === MIN_GO[0] && go.version[1] < MIN_GO[1]));
   if (!go || tooOld) {
-    throw new CliUnavailableError(unavailableMessage(go ? `${go.text} is older than Go ${MIN_GO.join(".")}` : "no `pulumi` on PATH, no cached build, and no `go` on PATH"));
+    throw new CliUnavailableError(
+      unavailableMessage(
+        go
+          ? `${go.text} is older than Go ${MIN_GO.join(".")}`
+          : "no `pulumi` on PATH, no cached build, and no `go` on PATH",
+      ),
+    );
   }
   const final = path.join(root, version);
   removeAbandoned(final);
@@ -270,32 +280,47 @@ async function build(env = process.env, root = cacheRoot(env), version = PULUMI_
       log(`step ${n}/5: ${what}`);
       return run(go.go, args, { cwd: tmp, env: goEnv, ...opts });
     };
-    await step(1, "go mod init (the wrapper module)", ["mod", "init", "pulumiquickbi.local/pulumicli"], { quiet: true });
-    const dl = await step(2, `go mod download ${PKG_MODULE}@${version} (pkg's go.mod, for its replace lines)`, ["mod", "download", "-json", `${PKG_MODULE}@${version}`]);
+    await step(1, "go mod init (the wrapper module)", ["mod", "init", "pulumiquickbi.local/pulumicli"], {
+      quiet: true,
+    });
+    const dl = await step(2, `go mod download ${PKG_MODULE}@${version} (pkg's go.mod, for its replace lines)`, [
+      "mod",
+      "download",
+      "-json",
+      `${PKG_MODULE}@${version}`,
+    ]);
     const goMod = fs.readFileSync(JSON.parse(dl.stdout).GoMod, "utf8");
     for (const r of moduleReplaces(goMod)) {
       log(`  mirroring pkg's replace ${r.from} => ${r.to}`);
       await run(go.go, ["mod", "edit", `-replace=${r.from}=${r.to}`], { cwd: tmp, env: goEnv });
     }
-    await step(3, `go get ${CLI_PACKAGE}@${version} (downloads the module graph)`, ["get", `${CLI_PACKAGE}@${version}`]);
+    await step(3, `go get ${CLI_PACKAGE}@${version} (downloads the module graph)`, [
+      "get",
+      `${CLI_PACKAGE}@${version}`,
+    ]);
     fs.mkdirSync(path.join(tmp, "bin"));
     const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`;
-    await step(4, "go build cmd/pulumi (the long part: about 6 minutes of compiling on 2 cores when the build cache is cold; quiet)", [
-      "build",
-      "-trimpath",
-      "-tags",
-      "osusergo,grpcnotrace",
-      "-ldflags",
-      ldflags,
-      "-o",
-      path.join(tmp, "bin", "pulumi"),
-      CLI_PACKAGE,
-    ]);
+    await step(
+      4,
+      "go build cmd/pulumi (the long part: about 6 minutes of compiling on 2 cores when the build cache is cold; quiet)",
+      [
+        "build",
+        "-trimpath",
+        "-tags",
+        "osusergo,grpcnotrace",
+        "-ldflags",
+        ldflags,
+        "-o",
+        path.join(tmp, "bin", "pulumi"),
+        CLI_PACKAGE,
+      ],
+    );
     note = await languageHost(go.go, tmp, goEnv, ldflags);
     fs.writeFileSync(path.join(tmp, "language-nodejs.txt"), `${note}\n`);
     writePlugins(path.join(tmp, "bin"));
     const stamped = versionOf(path.join(tmp, "bin", "pulumi"), env);
-    if (stamped !== version) throw new Error(`the built CLI answers \`pulumi version\` with ${JSON.stringify(stamped)}, expected ${version}`);
+    if (stamped !== version)
+      throw new Error(`the built CLI answers \`pulumi version\` with ${JSON.stringify(stamped)}, expected ${version}`);
     publish(tmp, final);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -316,7 +341,19 @@ async function languageHost(go, cwd, env, ldflags) {
     const v = JSON.parse(r.stdout).Version;
     try {
       await run(go, ["get", `${LANGUAGE_NODEJS_MODULE}@${v}`], { cwd, env });
-      await run(go, ["build", "-trimpath", "-ldflags", ldflags, "-o", path.join(cwd, "bin", "pulumi-language-nodejs"), LANGUAGE_NODEJS_MODULE], { cwd, env });
+      await run(
+        go,
+        [
+          "build",
+          "-trimpath",
+          "-ldflags",
+          ldflags,
+          "-o",
+          path.join(cwd, "bin", "pulumi-language-nodejs"),
+          LANGUAGE_NODEJS_MODULE,
+        ],
+        { cwd, env },
+      );
       return `pulumi-language-nodejs ${v} was built beside pulumi.`;
     } catch (e) {
       return `pulumi-language-nodejs ${v} is listed but did not build: ${e.message}`;
@@ -325,7 +362,10 @@ async function languageHost(go, cwd, env, ldflags) {
   return [
     "pulumi-language-nodejs is NOT available here:",
     `  \`go ${args.join(" ")}\` failed:`,
-    ...r.stderr.trim().split("\n").map((l) => `    ${l}`),
+    ...r.stderr
+      .trim()
+      .split("\n")
+      .map((l) => `    ${l}`),
     "  A plain `pulumi up` in a project folder needs it; the Automation API's inline programs (this repository's",
     "  tests and demo) do not. An official Pulumi install ships it.",
   ].join("\n");

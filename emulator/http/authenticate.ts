@@ -88,7 +88,14 @@ export class Authenticator {
     const auth = parseAcs3Authorization(req.headers["authorization"]![0]!);
     if (!auth) throw gatewayErrors.incompleteSignature("The Authorization header is malformed.");
     if (auth.algorithm !== ACS3_ALGORITHM) throw gatewayErrors.unsupportedSignatureMethod(auth.algorithm);
-    for (const required of ["host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256", "x-acs-action", "x-acs-version"]) {
+    for (const required of [
+      "host",
+      "x-acs-date",
+      "x-acs-signature-nonce",
+      "x-acs-content-sha256",
+      "x-acs-action",
+      "x-acs-version",
+    ]) {
       if (!req.headers[required]?.length) throw gatewayErrors.incompleteSignature(`The ${required} header is missing.`);
       if (!auth.signedHeaders.includes(required)) {
         throw gatewayErrors.incompleteSignature(`The ${required} header must be in SignedHeaders.`);
@@ -116,7 +123,8 @@ export class Authenticator {
     for (const required of ["AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "Timestamp"]) {
       if (!p[required]) throw gatewayErrors.missingParameter(required);
     }
-    if (p["SignatureMethod"] !== RPC_SIGNATURE_METHOD) throw gatewayErrors.unsupportedSignatureMethod(p["SignatureMethod"]!);
+    if (p["SignatureMethod"] !== RPC_SIGNATURE_METHOD)
+      throw gatewayErrors.unsupportedSignatureMethod(p["SignatureMethod"]!);
     if (p["SignatureVersion"] !== undefined && p["SignatureVersion"] !== RPC_SIGNATURE_VERSION) {
       throw gatewayErrors.unsupportedSignatureMethod(`SignatureVersion ${p["SignatureVersion"]}`);
     }

@@ -19,7 +19,11 @@ export const gatewayErrors = {
     new QuickBIError("InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.", 400),
   nonceUsed: () => new QuickBIError("SignatureNonceUsed", "Specified signature nonce was used already.", 400),
   incompleteSignature: (detail: string) =>
-    new QuickBIError("IncompleteSignature", `The request signature does not conform to Aliyun standards. ${detail}`, 400),
+    new QuickBIError(
+      "IncompleteSignature",
+      `The request signature does not conform to Aliyun standards. ${detail}`,
+      400,
+    ),
   unsupportedSignatureMethod: (method: string) =>
     new QuickBIError("InvalidSignatureMethod", `Specified signature method is not supported: ${method}.`, 400),
   missingParameter: (name: string) =>
@@ -31,9 +35,14 @@ export const gatewayErrors = {
   actionNotFound: () =>
     new QuickBIError("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404),
   invalidVersion: () => new QuickBIError("InvalidVersion", "Specified parameter Version is not valid.", 400),
-  malformedRequest: (detail: string) => new QuickBIError("InvalidParameter", `The request is malformed: ${detail}`, 400),
+  malformedRequest: (detail: string) =>
+    new QuickBIError("InvalidParameter", `The request is malformed: ${detail}`, 400),
   headersTooLarge: () =>
-    new QuickBIError("RequestHeaderFieldsTooLarge", "The request line and headers (the query string included) are too large.", 431),
+    new QuickBIError(
+      "RequestHeaderFieldsTooLarge",
+      "The request line and headers (the query string included) are too large.",
+      431,
+    ),
   bodyTooLarge: (limit: number) =>
     new QuickBIError("RequestEntityTooLarge", `The request body exceeds ${limit} bytes.`, 413),
   /** Not a gateway answer we have seen documented: the emulator's own guard, shaped like a transient failure. */

@@ -16,7 +16,9 @@ export interface IntrospectionTarget {
 }
 
 export function isLoopback(address: string | undefined): boolean {
-  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1" || !!address?.startsWith("127.");
+  return (
+    address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1" || !!address?.startsWith("127.")
+  );
 }
 
 /** A header a browser cannot add to a cross-origin request without a CORS preflight (which is never answered). */
@@ -36,15 +38,27 @@ export function isLoopbackHost(host: string | undefined): boolean {
  * say it is meant for the emulator (a JSON content type or the X-QuickBI-Emulator header) so that a web page cannot
  * send it as a "simple" cross-origin request.
  */
-export function introspectionRefusal(req: IncomingMessage, allowRemote: boolean): { status: number; error: string } | undefined {
+export function introspectionRefusal(
+  req: IncomingMessage,
+  allowRemote: boolean,
+): { status: number; error: string } | undefined {
   if (!allowRemote) {
-    if (!isLoopback(req.socket.remoteAddress)) return { status: 403, error: "introspection is only served to loopback clients" };
+    if (!isLoopback(req.socket.remoteAddress))
+      return { status: 403, error: "introspection is only served to loopback clients" };
     if (!isLoopbackHost(req.headers.host)) {
-      return { status: 403, error: "introspection is only served to requests addressed to a loopback host (127.0.0.1, [::1], localhost)" };
+      return {
+        status: 403,
+        error: "introspection is only served to requests addressed to a loopback host (127.0.0.1, [::1], localhost)",
+      };
     }
   }
   const method = (req.method ?? "GET").toUpperCase();
-  if (method !== "GET" && method !== "HEAD" && !isJsonType(req.headers["content-type"]) && req.headers[INTROSPECTION_HEADER] === undefined) {
+  if (
+    method !== "GET" &&
+    method !== "HEAD" &&
+    !isJsonType(req.headers["content-type"]) &&
+    req.headers[INTROSPECTION_HEADER] === undefined
+  ) {
     return {
       status: 415,
       error: `${method} /__emulator/* needs "Content-Type: application/json" or an "X-QuickBI-Emulator" header`,

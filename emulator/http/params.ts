@@ -15,12 +15,7 @@ interface CodedIssueParams {
 
 const INT = /^-?\d+$/;
 
-const intString = () =>
-  z
-    .string()
-    .regex(INT)
-    .transform(Number)
-    .pipe(z.number().int().safe());
+const intString = () => z.string().regex(INT).transform(Number).pipe(z.number().int().safe());
 
 const splitList = (s: string) =>
   s
@@ -66,7 +61,10 @@ export const wire = {
 };
 
 /** Parses wire params with `schema`, raising the documented Quick BI error for the first problem. */
-export function parseParams<S extends z.ZodRawShape>(shape: S, params: Record<string, string>): z.infer<z.ZodObject<S>> {
+export function parseParams<S extends z.ZodRawShape>(
+  shape: S,
+  params: Record<string, string>,
+): z.infer<z.ZodObject<S>> {
   // An empty (or blank) parameter is an absent one, as the real API treats optional strings.
   const present = Object.fromEntries(Object.entries(params).filter(([, v]) => v.trim() !== ""));
   const result = z.object(shape).safeParse(present);

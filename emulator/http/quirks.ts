@@ -23,7 +23,9 @@ export type Quirk = z.infer<typeof QuirkSchema>;
 
 export class UnknownQuirkError extends Error {
   constructor(readonly unknown: readonly string[]) {
-    super(`unknown quirk${unknown.length > 1 ? "s" : ""} ${unknown.map((q) => `"${q}"`).join(", ")}; known quirks: ${QUIRK_NAMES.join(", ")}`);
+    super(
+      `unknown quirk${unknown.length > 1 ? "s" : ""} ${unknown.map((q) => `"${q}"`).join(", ")}; known quirks: ${QUIRK_NAMES.join(", ")}`,
+    );
     this.name = "UnknownQuirkError";
   }
 }
@@ -82,7 +84,8 @@ export class WireQuirks {
     let result = body.Result;
     if (BATCH_ACTIONS.has(action) && isRecord(result) && isRecord(result.FailureDetail)) {
       let detail: Record<string, unknown> = result.FailureDetail;
-      if (this.on.has("failure-detail-literal-key") && action === "UpdateWorkspaceUsersRole") detail = literalKeyed(detail);
+      if (this.on.has("failure-detail-literal-key") && action === "UpdateWorkspaceUsersRole")
+        detail = literalKeyed(detail);
       result = { ...result, FailureDetail: this.on.has("failure-detail-as-string") ? JSON.stringify(detail) : detail };
     }
     let success: boolean | string = body.Success;

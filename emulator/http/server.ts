@@ -67,7 +67,12 @@ interface ActionOutcome {
 }
 
 function isActionOutcome(value: unknown): value is ActionOutcome {
-  return typeof value === "object" && value !== null && (value as { success?: unknown }).success === false && "result" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { success?: unknown }).success === false &&
+    "result" in value
+  );
 }
 
 class ConnectionCut extends Error {}
@@ -120,7 +125,10 @@ export class EmulatorServer<O extends OrganizationModel> {
         socket.destroy();
         return;
       }
-      const e = err.code === "HPE_HEADER_OVERFLOW" ? gatewayErrors.headersTooLarge() : gatewayErrors.malformedRequest("the HTTP request could not be parsed");
+      const e =
+        err.code === "HPE_HEADER_OVERFLOW"
+          ? gatewayErrors.headersTooLarge()
+          : gatewayErrors.malformedRequest("the HTTP request could not be parsed");
       socket.end(rawErrorResponse(e, newRequestId()));
     });
     this.http.on("connection", (socket: Socket) => {
@@ -223,7 +231,12 @@ export class EmulatorServer<O extends OrganizationModel> {
     await this.handleApiCall(req, res, url, body);
   }
 
-  private async handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL, readRequestBody: () => Promise<Buffer>): Promise<void> {
+  private async handleApiCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    readRequestBody: () => Promise<Buffer>,
+  ): Promise<void> {
     const started = this.now();
     const requestId = newRequestId();
     const hostId = req.headers.host ?? "quickbi-public.emulator.local";
@@ -278,7 +291,9 @@ export class EmulatorServer<O extends OrganizationModel> {
       if (!action) throw gatewayErrors.missingParameter("Action");
       if (!version) throw gatewayErrors.missingParameter("Version");
       if (version !== API_VERSION) throw gatewayErrors.invalidVersion();
-      const handler = Object.hasOwn(this.options.model.actions, action) ? this.options.model.actions[action] : undefined;
+      const handler = Object.hasOwn(this.options.model.actions, action)
+        ? this.options.model.actions[action]
+        : undefined;
       if (!handler) throw gatewayErrors.actionNotFound();
 
       const who: Authenticated = this.auth.authenticate(received);
@@ -327,7 +342,8 @@ export class EmulatorServer<O extends OrganizationModel> {
     requestId: string,
   ): { status: number; body: AnswerBody; mutated: boolean } {
     const mutating = !READ_ONLY_ACTION.test(action);
-    const target = mutating && this.options.statePath !== undefined ? this.options.model.fromSeed(this.fullState()) : this.org;
+    const target =
+      mutating && this.options.statePath !== undefined ? this.options.model.fromSeed(this.fullState()) : this.org;
     let value: unknown;
     try {
       value = handler(target, params, ctx);
@@ -346,7 +362,11 @@ export class EmulatorServer<O extends OrganizationModel> {
       }
       this.org = target;
     }
-    return { status: 200, body: this.quirks.answer(action, { RequestId: requestId, Success: true, Result: value }), mutated: mutating };
+    return {
+      status: 200,
+      body: this.quirks.answer(action, { RequestId: requestId, Success: true, Result: value }),
+      mutated: mutating,
+    };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -373,7 +393,11 @@ export class EmulatorServer<O extends OrganizationModel> {
 function stateNotSaved(statePath: string, err: unknown): QuickBIError {
   const base = gatewayErrors.internalError();
   const why = (err as NodeJS.ErrnoException | undefined)?.code ?? "write failed";
-  return new QuickBIError(base.code, `${base.message} (emulator: the state file ${statePath} could not be written (${why}); the call was not applied)`, 500);
+  return new QuickBIError(
+    base.code,
+    `${base.message} (emulator: the state file ${statePath} could not be written (${why}); the call was not applied)`,
+    500,
+  );
 }
 
 function internalError(err: unknown): QuickBIError {

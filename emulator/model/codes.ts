@@ -84,11 +84,7 @@ export function formatMessage(code: ErrorCode, args: readonly (string | number)[
 }
 
 /** The documented error for `code`; `httpStatus` defaults to 400 (current metadata), some ops document 500. */
-export function qbError(
-  code: ErrorCode,
-  args: readonly (string | number)[] = [],
-  httpStatus = 400,
-): QuickBIError {
+export function qbError(code: ErrorCode, args: readonly (string | number)[] = [], httpStatus = 400): QuickBIError {
   return new QuickBIError(code, formatMessage(code, args), httpStatus);
 }
 

@@ -3,7 +3,16 @@ import { IdSource, RandomSource, seededRandom } from "./ids";
 import { RoleCatalog } from "./roleCatalog";
 import { DEFAULT_MODEL_RULES, ModelRules } from "./rules";
 import { Seed, SeedInput, SeedSchema } from "./seed";
-import { BatchOutcome, GroupMemberEntry, Membership, Role, User, UserGroup, Workspace, WorkspaceRoleOfUser } from "./types";
+import {
+  BatchOutcome,
+  GroupMemberEntry,
+  Membership,
+  Role,
+  User,
+  UserGroup,
+  Workspace,
+  WorkspaceRoleOfUser,
+} from "./types";
 import { CreateUserGroupInput, UserGroups } from "./userGroups";
 import { AddUserInput, UpdateUserInput, Users } from "./users";
 import { WorkspaceMembers } from "./workspaceMembers";
@@ -74,11 +83,18 @@ export class Organization {
     const rules: ModelRules = { ...DEFAULT_MODEL_RULES, ...options.rules };
 
     this.roles = new RoleCatalog(s);
-    const userRules = { limits: this.limits, lockDeveloperType: this.lockDeveloperType, legacyAccountName: rules.legacyAccountName };
+    const userRules = {
+      limits: this.limits,
+      lockDeveloperType: this.lockDeveloperType,
+      legacyAccountName: rules.legacyAccountName,
+    };
     this.users = new Users(this.roles, ids, now, userRules, (userId) => this.members.membershipsOf(userId));
     this.workspaces = new Workspaces(this.users, ids, now, this.limits.workspaces);
     this.members = new WorkspaceMembers(this.users, this.workspaces, this.roles, rules.batchErrorsWholeRequest);
-    this.groups = new UserGroups(this.users, ids, now, { synchronized: this.userGroupsSynchronized, organizationId: this.organizationId });
+    this.groups = new UserGroups(this.users, ids, now, {
+      synchronized: this.userGroupsSynchronized,
+      organizationId: this.organizationId,
+    });
     this.users.load(s, t);
     this.workspaces.load(s, t);
     this.members.load(s);
@@ -166,7 +182,9 @@ export class Organization {
   /** Workspaces by name substring; with `userId`, only those the user is a member of. */
   listWorkspaces(keyword?: string, userId?: string): Workspace[] {
     if (userId !== undefined) this.users.get(userId);
-    return this.workspaces.list(keyword).filter((w) => userId === undefined || this.members.isMember(w.workspaceId, userId));
+    return this.workspaces
+      .list(keyword)
+      .filter((w) => userId === undefined || this.members.isMember(w.workspaceId, userId));
   }
 
   createWorkspace(input: CreateWorkspaceInput): string {
@@ -257,7 +275,11 @@ export class Organization {
     return this.groups.create(input, callerUserId);
   }
 
-  updateUserGroup(userGroupId: string, patch: { userGroupName?: string; userGroupDescription?: string }, callerUserId?: string): void {
+  updateUserGroup(
+    userGroupId: string,
+    patch: { userGroupName?: string; userGroupDescription?: string },
+    callerUserId?: string,
+  ): void {
     this.groups.update(userGroupId, patch, callerUserId);
   }
 

@@ -25,7 +25,11 @@ export class RoleCatalog {
   constructor(seed: RoleSeeds) {
     for (const r of PRESET_ORG_ROLES) this.org.set(r.roleId, { ...r, isSystemRole: true, analystAllowed: true });
     for (const r of PRESET_WORKSPACE_ROLES) {
-      this.workspace.set(r.roleId, { ...r, isSystemRole: true, analystAllowed: r.roleId !== WS_ADMIN && r.roleId !== WS_DEVELOPER });
+      this.workspace.set(r.roleId, {
+        ...r,
+        isSystemRole: true,
+        analystAllowed: r.roleId !== WS_ADMIN && r.roleId !== WS_DEVELOPER,
+      });
     }
     for (const [list, into] of [
       [seed.organizationRoles ?? [], this.org],
@@ -33,7 +37,12 @@ export class RoleCatalog {
     ] as const) {
       for (const r of list) {
         if (into.has(r.roleId)) throw new Error(`seed: role ${r.roleId} is defined twice or shadows a preset role`);
-        into.set(r.roleId, { roleId: r.roleId, roleName: r.roleName, isSystemRole: false, analystAllowed: r.analystAllowed ?? false });
+        into.set(r.roleId, {
+          roleId: r.roleId,
+          roleName: r.roleName,
+          isSystemRole: false,
+          analystAllowed: r.analystAllowed ?? false,
+        });
       }
     }
   }
@@ -41,7 +50,9 @@ export class RoleCatalog {
   /** The custom roles, in seed form (presets always exist and are not saved). */
   toSeed(): Required<RoleSeeds> {
     const custom = (m: Map<number, Role>) =>
-      [...m.values()].filter((r) => !r.isSystemRole).map((r) => ({ roleId: r.roleId, roleName: r.roleName, analystAllowed: r.analystAllowed }));
+      [...m.values()]
+        .filter((r) => !r.isSystemRole)
+        .map((r) => ({ roleId: r.roleId, roleName: r.roleName, analystAllowed: r.analystAllowed }));
     return { organizationRoles: custom(this.org), workspaceRoles: custom(this.workspace) };
   }
 
@@ -95,7 +106,8 @@ export class RoleCatalog {
         throw qbError("OrgAdminOrPermissionAdmin.CannotChangeTo.Viewer");
       }
     }
-    if (userType === USER_TYPE.analyst && custom.some((r) => !r.analystAllowed)) throw qbError("UserAnalyst.NotSupport.ThisRole");
+    if (userType === USER_TYPE.analyst && custom.some((r) => !r.analystAllowed))
+      throw qbError("UserAnalyst.NotSupport.ThisRole");
   }
 
   /** Whether a user of `userType` may hold these (known) workspace roles (§4.4). */
@@ -106,7 +118,8 @@ export class RoleCatalog {
       throw qbError("Viewer.AddInTo.Workspace", [user.nickName]);
     }
     if (userType === USER_TYPE.analyst) {
-      if (roleIds.includes(WS_ADMIN) || roleIds.includes(WS_DEVELOPER)) throw qbError("AnalystUser.NotSupport.AdminOrDevRole");
+      if (roleIds.includes(WS_ADMIN) || roleIds.includes(WS_DEVELOPER))
+        throw qbError("AnalystUser.NotSupport.AdminOrDevRole");
       if (roles.some((r) => !r.isSystemRole && !r.analystAllowed)) throw qbError("UserAnalyst.NotSupport.ThisRole");
     }
   }

@@ -62,7 +62,14 @@ const WS_ALL_KEYS = [
   "cube",
   "datasource",
 ];
-const WS_ANALYST_KEYS = ["portal_create", "dashboard_create", "report_create", "screen_create", "analysis", "offline_download"];
+const WS_ANALYST_KEYS = [
+  "portal_create",
+  "dashboard_create",
+  "report_create",
+  "screen_create",
+  "analysis",
+  "offline_download",
+];
 
 export function workspaceAuthKeys(roleId: number, analystAllowed: boolean): string[] {
   if (roleId === WS_ADMIN || roleId === WS_DEVELOPER) return [...WS_ALL_KEYS];

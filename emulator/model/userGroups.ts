@@ -60,7 +60,9 @@ export class UserGroups {
         throw new Error(`seed: user group ${g.userGroupId} has unknown parent ${g.parentUserGroupId}`);
       }
       if (this.path(g.userGroupId).length > MAX_USER_GROUP_DEPTH) {
-        throw new Error(`seed: user group ${g.userGroupId} is deeper than ${MAX_USER_GROUP_DEPTH} levels (or in a cycle)`);
+        throw new Error(
+          `seed: user group ${g.userGroupId} is deeper than ${MAX_USER_GROUP_DEPTH} levels (or in a cycle)`,
+        );
       }
     }
     for (const m of seed.userGroupMembers) {
@@ -121,11 +123,17 @@ export class UserGroups {
     }
     const parentId = input.parentUserGroupId;
     if (parentId !== ROOT_USER_GROUP_ID && !this.groups.has(parentId)) throw qbError("UserGroup.Parent.NotFound");
-    if (parentId === ROOT_USER_GROUP_ID && this.sync.synchronized) throw qbError("RootUserGroup.Create.Error", [this.sync.organizationId]);
+    if (parentId === ROOT_USER_GROUP_ID && this.sync.synchronized)
+      throw qbError("RootUserGroup.Create.Error", [this.sync.organizationId]);
     if (this.path(parentId).length + 1 > MAX_USER_GROUP_DEPTH) throw qbError("UserGroup.Layer.Limited");
     this.assertSiblingNameFree(parentId, input.userGroupName, undefined);
     const t = this.now();
-    const id = explicitId ?? freshId(() => this.ids.uuid(), (x) => this.groups.has(x));
+    const id =
+      explicitId ??
+      freshId(
+        () => this.ids.uuid(),
+        (x) => this.groups.has(x),
+      );
     this.groups.set(id, {
       userGroupId: id,
       userGroupName: input.userGroupName,
@@ -140,7 +148,11 @@ export class UserGroups {
     return id;
   }
 
-  update(userGroupId: string, patch: { userGroupName?: string; userGroupDescription?: string }, callerUserId?: string): void {
+  update(
+    userGroupId: string,
+    patch: { userGroupName?: string; userGroupDescription?: string },
+    callerUserId?: string,
+  ): void {
     if (userGroupId === ROOT_USER_GROUP_ID) throw qbError("UserGroup.Remove.RootNode");
     const g = this.get(userGroupId);
     if (patch.userGroupName !== undefined) {
@@ -245,11 +257,23 @@ export class UserGroups {
     const parentName = userGroupId === ROOT_USER_GROUP_ID ? "" : this.get(userGroupId).userGroupName;
     const groups = this.children(userGroupId)
       .filter((g) => matchesKeyword(keyword, g.userGroupName))
-      .map((g) => ({ id: g.userGroupId, name: g.userGroupName, isUserGroup: true, parentUserGroupId: userGroupId, parentUserGroupName: parentName }));
+      .map((g) => ({
+        id: g.userGroupId,
+        name: g.userGroupName,
+        isUserGroup: true,
+        parentUserGroupId: userGroupId,
+        parentUserGroupName: parentName,
+      }));
     const users = [...(this.members.get(userGroupId) ?? [])]
       .map((id) => this.users.get(id))
       .filter((u) => matchesKeyword(keyword, u.nickName, displayAccountName(u)))
-      .map((u) => ({ id: u.userId, name: u.nickName, isUserGroup: false, parentUserGroupId: userGroupId, parentUserGroupName: parentName }));
+      .map((u) => ({
+        id: u.userId,
+        name: u.nickName,
+        isUserGroup: false,
+        parentUserGroupId: userGroupId,
+        parentUserGroupName: parentName,
+      }));
     return [...groups, ...users];
   }
 

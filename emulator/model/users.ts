@@ -61,7 +61,8 @@ export class Users {
   load(seed: Seed, loadedAt: number): void {
     for (const u of seed.users) {
       if (this.users.has(u.userId)) throw new Error(`seed: duplicate user ${u.userId}`);
-      for (const id of u.roleIds) if (!this.roles.hasOrganizationRole(id)) throw new Error(`seed: user ${u.userId} has unknown org role ${id}`);
+      for (const id of u.roleIds)
+        if (!this.roles.hasOrganizationRole(id)) throw new Error(`seed: user ${u.userId} has unknown org role ${id}`);
       this.users.set(u.userId, {
         userId: u.userId,
         accountId: u.accountId,
@@ -76,7 +77,8 @@ export class Users {
         joinedDate: u.joinedDate ?? loadedAt,
       });
     }
-    this.owner = seed.organization?.ownerUserId ?? [...this.users.values()].find((u) => u.roleIds.includes(ORG_ADMIN))?.userId;
+    this.owner =
+      seed.organization?.ownerUserId ?? [...this.users.values()].find((u) => u.roleIds.includes(ORG_ADMIN))?.userId;
     if (this.owner !== undefined && !this.users.has(this.owner)) {
       throw new Error(`seed: organization owner ${this.owner} is not a user`);
     }
@@ -129,7 +131,9 @@ export class Users {
 
   /** Users in join order, optionally filtered by a substring of account name or nickname. */
   list(keyword?: string): User[] {
-    return [...this.users.values()].filter((u) => matchesKeyword(keyword, u.nickName, displayAccountName(u), u.accountId));
+    return [...this.users.values()].filter((u) =>
+      matchesKeyword(keyword, u.nickName, displayAccountName(u), u.accountId),
+    );
   }
 
   /** ListOrganizationRoleUsers: holders of an organization role, by nickname substring. */
@@ -140,7 +144,8 @@ export class Users {
 
   /** QueryUserInfoByAccount: `account` is an account id, an account name, or a RAM user's login prefix. */
   findByAccount(account: string, parentAccountName?: string): User {
-    const prefix = account.includes("@") && account.includes(".onaliyun.com") ? account.slice(0, account.indexOf("@")) : account;
+    const prefix =
+      account.includes("@") && account.includes(".onaliyun.com") ? account.slice(0, account.indexOf("@")) : account;
     let found = [...this.users.values()].filter(
       (u) => u.accountId === account || u.accountName === account || displayAccountName(u) === prefix,
     );
@@ -172,10 +177,14 @@ export class Users {
         : rolesFromFlags([], input.adminUser ?? false, input.authAdminUser ?? false);
     this.roles.checkOrgRoles(input.nickName, roleIds, userType, input.roleIds?.length);
     this.checkAccountFree(accountId, accountName);
-    if ([...this.users.values()].some((u) => u.nickName === input.nickName)) throw qbError("NickName.AlreadyIn.Organization");
+    if ([...this.users.values()].some((u) => u.nickName === input.nickName))
+      throw qbError("NickName.AlreadyIn.Organization");
     this.checkSeats(userType, undefined, true);
     const user: User = {
-      userId: freshId(() => this.ids.userId(), (id) => this.users.has(id)),
+      userId: freshId(
+        () => this.ids.userId(),
+        (id) => this.users.has(id),
+      ),
       accountId,
       accountName,
       nickName: input.nickName,
@@ -235,7 +244,9 @@ export class Users {
     const all = [...this.users.values()];
     const byId = accountId === undefined ? [] : all.filter((u) => u.accountId === accountId);
     const byName =
-      accountName === undefined ? [] : all.filter((u) => u.accountName !== undefined && sameAccount(u.accountName, accountName));
+      accountName === undefined
+        ? []
+        : all.filter((u) => u.accountName !== undefined && sameAccount(u.accountName, accountName));
     if (byId.length > 1) throw qbError("DirtyData.Duplicate.User", [accountId!]);
     if (byName.length > 1) throw qbError("DirtyData.Duplicate.User", [accountName!]);
     if (byId.length + byName.length > 0) throw qbError("User.AlreadyIn.Organization");
@@ -261,7 +272,11 @@ export class Users {
     const { limits } = this.rules;
     const active = [...this.users.values()].filter((u) => !u.isDeleted && u.userId !== exceptUserId);
     const limit =
-      userType === USER_TYPE.developer ? limits.developers : userType === USER_TYPE.viewer ? limits.viewers : limits.analysts;
+      userType === USER_TYPE.developer
+        ? limits.developers
+        : userType === USER_TYPE.viewer
+          ? limits.viewers
+          : limits.analysts;
     if (limit !== undefined && active.filter((u) => u.userType === userType).length >= limit) {
       const code =
         userType === USER_TYPE.developer
@@ -283,7 +298,11 @@ function asUserType(n: number): UserType {
 }
 
 /** The deprecated AdminUser/AuthAdminUser switches, applied to `current`; never leaves a user without a role. */
-function rolesFromFlags(current: readonly number[], admin: boolean | undefined, authAdmin: boolean | undefined): number[] {
+function rolesFromFlags(
+  current: readonly number[],
+  admin: boolean | undefined,
+  authAdmin: boolean | undefined,
+): number[] {
   let roles = [...current];
   const toggle = (id: number, on: boolean | undefined) => {
     if (on === true && !roles.includes(id)) roles.unshift(id);

@@ -43,14 +43,16 @@ export class WorkspaceMembers {
       if (!ms) throw new Error(`seed: membership in unknown workspace ${m.workspaceId}`);
       this.users.requireSeedUser(m.userId, `member of workspace ${m.workspaceId}`);
       const roleIds = unique([m.roleId, ...(m.roleIds ?? [])]);
-      for (const id of roleIds) if (!this.roles.hasWorkspaceRole(id)) throw new Error(`seed: unknown workspace role ${id}`);
+      for (const id of roleIds)
+        if (!this.roles.hasWorkspaceRole(id)) throw new Error(`seed: unknown workspace role ${id}`);
       ms.set(m.userId, { workspaceId: m.workspaceId, userId: m.userId, roleIds, works: m.works ?? 0 });
     }
     // The owner of a workspace is always one of its admins; a seed may leave that implicit.
     for (const w of this.workspaces.all()) {
       const own = this.of(w.workspaceId).get(w.ownerUserId);
       if (!own) this.addOwner(w);
-      else if (!own.roleIds.includes(WS_ADMIN)) throw new Error(`seed: owner of workspace ${w.workspaceId} must hold role 25`);
+      else if (!own.roleIds.includes(WS_ADMIN))
+        throw new Error(`seed: owner of workspace ${w.workspaceId} must hold role 25`);
     }
   }
 
@@ -72,7 +74,12 @@ export class WorkspaceMembers {
   /** A new workspace's owner is its first admin. */
   addOwner(w: Workspace): void {
     if (!this.members.has(w.workspaceId)) this.members.set(w.workspaceId, new Map());
-    this.of(w.workspaceId).set(w.ownerUserId, { workspaceId: w.workspaceId, userId: w.ownerUserId, roleIds: [WS_ADMIN], works: 0 });
+    this.of(w.workspaceId).set(w.ownerUserId, {
+      workspaceId: w.workspaceId,
+      userId: w.ownerUserId,
+      roleIds: [WS_ADMIN],
+      works: 0,
+    });
   }
 
   isMember(workspaceId: string, userId: string): boolean {
@@ -119,7 +126,10 @@ export class WorkspaceMembers {
   rolesOfUser(userId: string): WorkspaceRoleOfUser[] {
     this.users.get(userId);
     return this.membershipsOf(userId).flatMap((m) =>
-      orderRoles(m.roleIds).map((id) => ({ workspace: this.workspaces.get(m.workspaceId), role: this.roles.workspaceRole(id) })),
+      orderRoles(m.roleIds).map((id) => ({
+        workspace: this.workspaces.get(m.workspaceId),
+        role: this.roles.workspaceRole(id),
+      })),
     );
   }
 
@@ -249,14 +259,16 @@ export class WorkspaceMembers {
             this.roles.checkMemberRoles(successor, successor.userType, join);
           } catch (e) {
             // DeleteUser documents only the generic "role not allowed" code for a successor that cannot hold the role.
-            if (e instanceof QuickBIError && e.code === "AnalystUser.NotSupport.AdminOrDevRole") throw qbError("UserAnalyst.NotSupport.ThisRole");
+            if (e instanceof QuickBIError && e.code === "AnalystUser.NotSupport.AdminOrDevRole")
+              throw qbError("UserAnalyst.NotSupport.ThisRole");
             throw e;
           }
           plan.push({ workspaceId: m.workspaceId, to: transferUserId, works: m.works, join });
         }
       }
     } else {
-      for (const m of owned) plan.push({ workspaceId: m.workspaceId, to: this.workspaces.get(m.workspaceId).ownerUserId, works: m.works });
+      for (const m of owned)
+        plan.push({ workspaceId: m.workspaceId, to: this.workspaces.get(m.workspaceId).ownerUserId, works: m.works });
     }
     return () => {
       for (const p of plan) {

@@ -93,7 +93,8 @@ export class Workspaces {
   /** CreateWorkspace: the owner (the caller, else the organization owner) must be a developer-type user. */
   create(input: CreateWorkspaceInput): Workspace {
     assertMaxLength("WorkspaceName", input.workspaceName, 255);
-    if (input.workspaceDescription !== undefined) assertMaxLength("WorkspaceDescription", input.workspaceDescription, 255);
+    if (input.workspaceDescription !== undefined)
+      assertMaxLength("WorkspaceDescription", input.workspaceDescription, 255);
     const ownerUserId = input.ownerUserId ?? this.users.ownerUserId;
     if (ownerUserId === undefined) throw qbError("System.Param.Empty", ["UserId"]);
     const owner = this.users.get(ownerUserId);
@@ -106,7 +107,10 @@ export class Workspaces {
     }
     const t = this.now();
     const w: Workspace = {
-      workspaceId: freshId(() => this.ids.uuid(), (id) => this.workspaces.has(id)),
+      workspaceId: freshId(
+        () => this.ids.uuid(),
+        (id) => this.workspaces.has(id),
+      ),
       workspaceName: input.workspaceName,
       workspaceDescription: input.workspaceDescription,
       ownerUserId,

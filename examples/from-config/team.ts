@@ -29,7 +29,10 @@ export interface QuickBITeamArgs {
 /** `master@x:first.last` → `first-last`: a stable resource name, so reordering the list changes nothing. */
 export function memberName(account: string): string {
   const local = account.includes(":") ? account.slice(account.lastIndexOf(":") + 1) : account;
-  return local.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return local
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 export class QuickBITeam extends pulumi.ComponentResource {
@@ -46,14 +49,25 @@ export class QuickBITeam extends pulumi.ComponentResource {
       // Two accounts that map to one name would collide on the URN; say which.
       if (names.has(n)) throw new pulumi.RunError(`team ${name}: two members map to the resource name "${n}"`);
       names.add(n);
-      return { member: m, user: new QuickBIUser(`${name}-${n}`, { accountId: m.accountId, accountName: m.account, nickName: m.nickName, userType: m.type }, { parent: this }) };
+      return {
+        member: m,
+        user: new QuickBIUser(
+          `${name}-${n}`,
+          { accountId: m.accountId, accountName: m.account, nickName: m.nickName, userType: m.type },
+          { parent: this },
+        ),
+      };
     });
     // One membership per role: a role change for one person moves them between two lists (two in-place updates).
     const roles = [...new Set(args.members.flatMap((m) => (m.role ? [m.role] : [])))].sort();
     for (const role of roles) {
       this.memberships[role] = new WorkspaceMembership(
         `${name}-${role}s`,
-        { workspaceId: args.workspaceId, role, userIds: users.filter((u) => u.member.role === role).map((u) => u.user.userId) },
+        {
+          workspaceId: args.workspaceId,
+          role,
+          userIds: users.filter((u) => u.member.role === role).map((u) => u.user.userId),
+        },
         { parent: this },
       );
     }

@@ -17,12 +17,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
-export const WorkspaceRoleSchema = z.union([z.enum(["admin", "developer", "analyst", "viewer"]), z.number().int().positive()]);
+export const WorkspaceRoleSchema = z.union([
+  z.enum(["admin", "developer", "analyst", "viewer"]),
+  z.number().int().positive(),
+]);
 
 export const UserSchema = z
   .object({
     /** The Alibaba Cloud UID: Quick BI versions released after 2024-12-31 require it to add a user. */
-    accountId: z.string({ required_error: "set accountId (the Alibaba Cloud UID; Quick BI requires it to add a user)" }).min(1),
+    accountId: z
+      .string({ required_error: "set accountId (the Alibaba Cloud UID; Quick BI requires it to add a user)" })
+      .min(1),
     /** Deprecated by Quick BI; optional (RAM users as master:sub). */
     accountName: z.string().min(1).optional(),
     nickName: z.string().min(1).max(50),
@@ -39,7 +44,8 @@ const workspaceRef = {
   workspace: z.string().min(1).optional(),
   workspaceId: z.string().min(1).optional(),
 };
-const oneWorkspace = (w: { workspace?: string; workspaceId?: string }) => (w.workspace === undefined) !== (w.workspaceId === undefined);
+const oneWorkspace = (w: { workspace?: string; workspaceId?: string }) =>
+  (w.workspace === undefined) !== (w.workspaceId === undefined);
 const ONE_WORKSPACE = { message: "set workspace (its name) or workspaceId, not both", path: ["workspace"] };
 
 export const TeamSchema = z
@@ -53,9 +59,16 @@ export const GrantSchema = z
   .refine(oneWorkspace, ONE_WORKSPACE);
 
 export const GroupSchema = z
-  .object({ group: z.string().min(1).optional(), userGroupId: z.string().min(1).optional(), members: z.array(z.string().min(1)).min(1).max(1000) })
+  .object({
+    group: z.string().min(1).optional(),
+    userGroupId: z.string().min(1).optional(),
+    members: z.array(z.string().min(1)).min(1).max(1000),
+  })
   .strict()
-  .refine((g) => (g.group === undefined) !== (g.userGroupId === undefined), { message: "set group (its name) or userGroupId, not both", path: ["group"] });
+  .refine((g) => (g.group === undefined) !== (g.userGroupId === undefined), {
+    message: "set group (its name) or userGroupId, not both",
+    path: ["group"],
+  });
 
 export const BreakGlassSchema = z
   .object({ accountId: z.string().min(1), accountName: z.string().min(1), nickName: z.string().min(1).max(50) })
@@ -104,7 +117,10 @@ export function readBreakGlass(cfg: pulumi.Config = new pulumi.Config()): pulumi
   return secret.apply((value) => {
     const parsed = BreakGlassSchema.safeParse(value);
     // The message names the key only: the value is secret.
-    if (!parsed.success) throw new pulumi.RunError(`invalid stack config: ${cfg.name}:breakGlass: expected {accountId, accountName, nickName}`);
+    if (!parsed.success)
+      throw new pulumi.RunError(
+        `invalid stack config: ${cfg.name}:breakGlass: expected {accountId, accountName, nickName}`,
+      );
     return parsed.data;
   });
 }

@@ -108,13 +108,22 @@ async function quickbiAccess() {
     /** team → who holds which role where */
     teams: pulumi.output(
       Object.fromEntries(
-        Object.entries(teams).map(([k, m]) => [k, { workspaceId: m.workspaceId, role: m.role, members: m.userIds, membershipId: m.id }]),
+        Object.entries(teams).map(([k, m]) => [
+          k,
+          { workspaceId: m.workspaceId, role: m.role, members: m.userIds, membershipId: m.id },
+        ]),
       ),
     ),
     grants: pulumi.output(
-      Object.fromEntries(Object.entries(grants).map(([k, m]) => [k, { workspaceId: m.workspaceId, role: m.role, userId: m.userId }])),
+      Object.fromEntries(
+        Object.entries(grants).map(([k, m]) => [k, { workspaceId: m.workspaceId, role: m.role, userId: m.userId }]),
+      ),
     ),
-    groups: pulumi.output(Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, { userGroupId: g.userGroupId, members: g.userIds }]))),
+    groups: pulumi.output(
+      Object.fromEntries(
+        Object.entries(groups).map(([k, g]) => [k, { userGroupId: g.userGroupId, members: g.userIds }]),
+      ),
+    ),
     /** Secret: derived from secret config. */
     breakGlassAccount: breakGlass?.accountName,
     breakGlassUserId: breakGlassUser?.userId,

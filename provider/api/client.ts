@@ -39,8 +39,19 @@ export type ClientEvent =
       readonly delivery: Delivery;
       readonly durationMs: number;
     }
-  | { readonly type: "retry"; readonly action: string; readonly attempt: number; readonly delayMs: number; readonly code: string }
-  | { readonly type: "verify"; readonly action: string; readonly attempt: number; readonly outcome: "applied" | "not-applied" | "failed" };
+  | {
+      readonly type: "retry";
+      readonly action: string;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly code: string;
+    }
+  | {
+      readonly type: "verify";
+      readonly action: string;
+      readonly attempt: number;
+      readonly outcome: "applied" | "not-applied" | "failed";
+    };
 
 export interface RetryTuning {
   /** First backoff ceiling, ms (full jitter draws in [0, ceiling)). */
@@ -116,7 +127,10 @@ export class QuickBIClient implements QuickBICaller {
     return `${this.#settings.protocol}://${this.#settings.endpoint}`;
   }
 
-  get settings(): Pick<ClientSettings, "maxQps" | "maxRetries" | "timeoutMs" | "coalesce" | "batchWindowMs" | "region"> {
+  get settings(): Pick<
+    ClientSettings,
+    "maxQps" | "maxRetries" | "timeoutMs" | "coalesce" | "batchWindowMs" | "region"
+  > {
     const s = this.#settings;
     return {
       maxQps: s.maxQps,
@@ -175,7 +189,12 @@ export class QuickBIClient implements QuickBICaller {
   }
 
   /** One HTTP attempt, plus the verify step when a write's outcome is unknown. */
-  private async attemptOnce(action: string, params: QueryParams, options: CallOptions, attempt: number): Promise<Envelope> {
+  private async attemptOnce(
+    action: string,
+    params: QueryParams,
+    options: CallOptions,
+    attempt: number,
+  ): Promise<Envelope> {
     const started = Date.now();
     this.metrics.bump(action, "attempts");
     this.emit({ type: "attempt", action, attempt });
@@ -246,7 +265,11 @@ export class QuickBIClient implements QuickBICaller {
     };
   }
 
-  private send(action: string, params: QueryParams, options: CallOptions): Promise<{ body?: unknown; statusCode?: number }> {
+  private send(
+    action: string,
+    params: QueryParams,
+    options: CallOptions,
+  ): Promise<{ body?: unknown; statusCode?: number }> {
     // Checked as the request leaves the rate limiter's queue, so queued writes stop too.
     assertCallsAllowed(action);
     const p = new $OpenApi.Params({
@@ -277,7 +300,12 @@ export class QuickBIClient implements QuickBICaller {
     const rec = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : undefined;
     const requestId = typeof rec?.RequestId === "string" ? rec.RequestId : "";
     // Older doc samples show `"Success":"true"`: the string forms count as the booleans they spell.
-    const success = rec?.Success === true || rec?.Success === "true" ? true : rec?.Success === false || rec?.Success === "false" ? false : undefined;
+    const success =
+      rec?.Success === true || rec?.Success === "true"
+        ? true
+        : rec?.Success === false || rec?.Success === "false"
+          ? false
+          : undefined;
     if (!rec || success === undefined) {
       throw new QuickBIApiError({
         action,
@@ -289,7 +317,8 @@ export class QuickBIClient implements QuickBICaller {
       });
     }
     const code = typeof rec.Code === "string" && rec.Code ? rec.Code : undefined;
-    const message = typeof rec.Message === "string" && rec.Message ? scrubSecrets(rec.Message, this.#secrets) : undefined;
+    const message =
+      typeof rec.Message === "string" && rec.Message ? scrubSecrets(rec.Message, this.#secrets) : undefined;
     return {
       requestId,
       success,

@@ -114,10 +114,22 @@ function lookup(knob: Knob, config: ConfigSource | undefined, env: EnvSource): F
 }
 
 function configError(detail: string): QuickBIApiError {
-  return new QuickBIApiError({ action: "Configure", code: TransportCodes.ConfigurationError, detail, retryable: false });
+  return new QuickBIApiError({
+    action: "Configure",
+    code: TransportCodes.ConfigurationError,
+    detail,
+    retryable: false,
+  });
 }
 
-const BOOL_WORDS: Readonly<Record<string, boolean>> = { true: true, false: false, "1": true, "0": false, yes: true, no: false };
+const BOOL_WORDS: Readonly<Record<string, boolean>> = {
+  true: true,
+  false: false,
+  "1": true,
+  "0": false,
+  yes: true,
+  no: false,
+};
 
 const knobSchemas = {
   maxQps: z.coerce.number().finite().positive().max(10_000),
@@ -176,10 +188,14 @@ export function parseEndpoint(raw: string, source: string): { endpoint: string; 
     try {
       url = new URL(value);
     } catch {
-      throw configError(`${source} is ${JSON.stringify(value)}, which is not a valid URL (e.g. http://127.0.0.1:8080).`);
+      throw configError(
+        `${source} is ${JSON.stringify(value)}, which is not a valid URL (e.g. http://127.0.0.1:8080).`,
+      );
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw configError(`${source} uses ${url.protocol.replace(":", "")}; only http and https endpoints are supported.`);
+      throw configError(
+        `${source} uses ${url.protocol.replace(":", "")}; only http and https endpoints are supported.`,
+      );
     }
     if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.username || url.password) {
       throw configError(
@@ -230,18 +246,30 @@ async function resolveCredentials(
     }
     sources.credentials = "stack config";
     const token = config?.get(KEYS.securityToken.config);
-    return { kind: "static", accessKeyId: cfgId, accessKeySecret: cfgSecret, ...(token ? { securityToken: token } : {}) };
+    return {
+      kind: "static",
+      accessKeyId: cfgId,
+      accessKeySecret: cfgSecret,
+      ...(token ? { securityToken: token } : {}),
+    };
   }
   const envId = env[KEYS.accessKeyId.env[0]];
   const envSecret = env[KEYS.accessKeySecret.env[0]];
   if (envId || envSecret) {
     if (!envId || !envSecret) {
       const missing = envId ? KEYS.accessKeySecret.env[0] : KEYS.accessKeyId.env[0];
-      throw configError(`the environment sets only one half of the access key: ${missing} is missing. Set both, or neither.`);
+      throw configError(
+        `the environment sets only one half of the access key: ${missing} is missing. Set both, or neither.`,
+      );
     }
     sources.credentials = "env";
     const token = env[KEYS.securityToken.env[0]];
-    return { kind: "static", accessKeyId: envId, accessKeySecret: envSecret, ...(token ? { securityToken: token } : {}) };
+    return {
+      kind: "static",
+      accessKeyId: envId,
+      accessKeySecret: envSecret,
+      ...(token ? { securityToken: token } : {}),
+    };
   }
   let failure: string;
   try {
@@ -269,7 +297,10 @@ async function resolveCredentials(
  * `quickbi:callerUserId` (or its environment variable), read when a handler needs it: not a client setting, so a
  * stack without it still reaches Quick BI.
  */
-export function resolveCallerUserId(config: ConfigSource | undefined, env: EnvSource = process.env): string | undefined {
+export function resolveCallerUserId(
+  config: ConfigSource | undefined,
+  env: EnvSource = process.env,
+): string | undefined {
   return lookup("callerUserId", config, env)?.value.trim() || undefined;
 }
 

@@ -38,8 +38,12 @@ let stallTimer: ReturnType<typeof setTimeout> | undefined;
  * streaming a large stack, where a pause between arrivals is not the end of the stream.
  */
 export const STALL_MAX_IN_FLIGHT = 16;
-/** How long every operation under way must have been waiting before the windows go (arrivals of one burst). */
-export const STALL_SETTLE_MS = 5;
+/**
+ * How long every operation under way must have been waiting before the windows go. The engine sends creates one
+ * check apart (3–10 ms between checks in both engines' traces): shorter than that, a stream of arrivals would be cut
+ * into one-resource windows.
+ */
+export const STALL_SETTLE_MS = 20;
 
 /** Called for every Quick BI operation the engine sends. */
 export function noteEngineCall(): void {

@@ -28,7 +28,10 @@ function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
-export function createCoalescedGroupMemberService(direct: GroupMemberService & UserGroupsService, timing: () => WindowTiming): GroupMemberService {
+export function createCoalescedGroupMemberService(
+  direct: GroupMemberService & UserGroupsService,
+  timing: () => WindowTiming,
+): GroupMemberService {
   const rosters = new Coalescer<string, Set<string> | undefined>(async (groupIds) => {
     const distinct = [...new Set(groupIds)];
     const results = await Promise.all(distinct.map((g) => direct.getMembers(g).catch(asError)));
@@ -43,7 +46,11 @@ export function createCoalescedGroupMemberService(direct: GroupMemberService & U
    * One window's pairs, carried by stars: `byGroup` sends one group's users, `byUser` one user's groups. Each pair
    * gets the outcome of the call that carried it.
    */
-  function writer(byGroup: ((g: string, users: string[]) => Promise<Outcomes>) | undefined, byUser: (u: string, groups: string[]) => Promise<Outcomes>, single: (g: string, u: string) => Promise<MemberOutcome>) {
+  function writer(
+    byGroup: ((g: string, users: string[]) => Promise<Outcomes>) | undefined,
+    byUser: (u: string, groups: string[]) => Promise<Outcomes>,
+    single: (g: string, u: string) => Promise<MemberOutcome>,
+  ) {
     return new Coalescer<AddKey, MemberOutcome>(async (keys) => {
       const pairs: Pair[] = keys.map((k) => ({ group: k.userGroupId, user: k.userId }));
       const outcome = new Map<string, MemberOutcome | Error>();
@@ -59,11 +66,16 @@ export function createCoalescedGroupMemberService(direct: GroupMemberService & U
               for (const [g, o] of await byUser(star.id, star.others)) outcome.set(key(g, star.id), o);
             }
           } catch (e) {
-            for (const other of star.others) outcome.set(star.by === "group" ? key(star.id, other) : key(other, star.id), asError(e));
+            for (const other of star.others)
+              outcome.set(star.by === "group" ? key(star.id, other) : key(other, star.id), asError(e));
           }
         }),
       );
-      return keys.map((k) => outcome.get(key(k.userGroupId, k.userId)) ?? new Error(`no outcome for user ${k.userId} in group ${k.userGroupId}`));
+      return keys.map(
+        (k) =>
+          outcome.get(key(k.userGroupId, k.userId)) ??
+          new Error(`no outcome for user ${k.userId} in group ${k.userGroupId}`),
+      );
     }, timing);
   }
 
@@ -79,7 +91,11 @@ export function createCoalescedGroupMemberService(direct: GroupMemberService & U
     async (g, u) => one(await direct.removeMembers(g, [u]).finally(() => listings.invalidate(g)), u),
   );
 
-  async function viaWindow(w: Coalescer<AddKey, MemberOutcome>, userGroupId: string, userIds: readonly string[]): Promise<Outcomes> {
+  async function viaWindow(
+    w: Coalescer<AddKey, MemberOutcome>,
+    userGroupId: string,
+    userIds: readonly string[],
+  ): Promise<Outcomes> {
     const users = [...new Set(userIds)];
     if (users.length === 0) return new Map();
     const outcomes = await w.loadAll(users.map((userId) => ({ userGroupId, userId })));

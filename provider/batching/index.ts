@@ -71,11 +71,16 @@ export function createServices(c: QuickBICaller, options: ServicesOptions = {}):
       remove: async (userId, transferWorksTo) => (await mode()).users.remove(userId, transferWorksTo),
     },
     workspaceMembers: {
-      getRoles: async (workspaceId, userIds, preferRoleId) => (await mode()).workspaceMembers.getRoles(workspaceId, userIds, preferRoleId),
-      observeRoles: async (workspaceId, userIds, preferRoleId) => (await mode()).workspaceMembers.observeRoles(workspaceId, userIds, preferRoleId),
-      addMembers: async (workspaceId, roleId, userIds) => (await mode()).workspaceMembers.addMembers(workspaceId, roleId, userIds),
-      setRole: async (workspaceId, roleId, userIds) => (await mode()).workspaceMembers.setRole(workspaceId, roleId, userIds),
-      removeMembers: async (workspaceId, userIds) => (await mode()).workspaceMembers.removeMembers(workspaceId, userIds),
+      getRoles: async (workspaceId, userIds, preferRoleId) =>
+        (await mode()).workspaceMembers.getRoles(workspaceId, userIds, preferRoleId),
+      observeRoles: async (workspaceId, userIds, preferRoleId) =>
+        (await mode()).workspaceMembers.observeRoles(workspaceId, userIds, preferRoleId),
+      addMembers: async (workspaceId, roleId, userIds) =>
+        (await mode()).workspaceMembers.addMembers(workspaceId, roleId, userIds),
+      setRole: async (workspaceId, roleId, userIds) =>
+        (await mode()).workspaceMembers.setRole(workspaceId, roleId, userIds),
+      removeMembers: async (workspaceId, userIds) =>
+        (await mode()).workspaceMembers.removeMembers(workspaceId, userIds),
     },
     groupMembers: {
       getMembers: async (userGroupId) => (await mode()).groupMembers.getMembers(userGroupId),

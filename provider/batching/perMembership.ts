@@ -13,7 +13,9 @@ async function eachUser(userIds: readonly string[], op: (userId: string) => Prom
 export function onePerMembershipWorkspace(direct: WorkspaceMemberService): WorkspaceMemberService {
   return {
     async getRoles(workspaceId, userIds, preferRoleId) {
-      const parts = await Promise.all([...new Set(userIds)].map((u) => direct.getRoles(workspaceId, [u], preferRoleId)));
+      const parts = await Promise.all(
+        [...new Set(userIds)].map((u) => direct.getRoles(workspaceId, [u], preferRoleId)),
+      );
       if (parts.some((p) => p === undefined)) return undefined;
       return new Map(parts.flatMap((p) => [...(p ?? [])]));
     },

@@ -5,7 +5,9 @@
  * cover; the greedy choice (always the star covering most pairs left) is within a small factor of the minimum and
  * exact for the shapes a stack produces (one user in many groups, or many users in one group).
  */
-export type Star = { readonly by: "group"; readonly id: string; readonly others: string[] } | { readonly by: "user"; readonly id: string; readonly others: string[] };
+export type Star =
+  | { readonly by: "group"; readonly id: string; readonly others: string[] }
+  | { readonly by: "user"; readonly id: string; readonly others: string[] };
 
 export interface Pair {
   readonly group: string;
@@ -13,7 +15,10 @@ export interface Pair {
 }
 
 /** `allow` says which star shapes may be used (removals of one group's many users have no batch call). */
-export function starCover(pairs: readonly Pair[], allow: { byGroup: boolean; byUser: boolean } = { byGroup: true, byUser: true }): Star[] {
+export function starCover(
+  pairs: readonly Pair[],
+  allow: { byGroup: boolean; byUser: boolean } = { byGroup: true, byUser: true },
+): Star[] {
   const byGroup = new Map<string, Set<string>>();
   const byUser = new Map<string, Set<string>>();
   for (const { group, user } of pairs) {
@@ -27,8 +32,12 @@ export function starCover(pairs: readonly Pair[], allow: { byGroup: boolean; byU
   };
   for (;;) {
     let best: { by: "group" | "user"; id: string; size: number } | undefined;
-    if (allow.byGroup) for (const [g, us] of byGroup) if (us.size > 0 && (best === undefined || us.size > best.size)) best = { by: "group", id: g, size: us.size };
-    if (allow.byUser) for (const [u, gs] of byUser) if (gs.size > 0 && (best === undefined || gs.size > best.size)) best = { by: "user", id: u, size: gs.size };
+    if (allow.byGroup)
+      for (const [g, us] of byGroup)
+        if (us.size > 0 && (best === undefined || us.size > best.size)) best = { by: "group", id: g, size: us.size };
+    if (allow.byUser)
+      for (const [u, gs] of byUser)
+        if (gs.size > 0 && (best === undefined || gs.size > best.size)) best = { by: "user", id: u, size: gs.size };
     if (best === undefined) break;
     if (best.by === "group") {
       const users = [...byGroup.get(best.id)!];

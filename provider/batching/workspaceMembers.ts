@@ -28,7 +28,10 @@ function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
-export function createCoalescedWorkspaceMemberService(direct: WorkspaceMemberCalls, timing: () => WindowTiming): WorkspaceMemberService {
+export function createCoalescedWorkspaceMemberService(
+  direct: WorkspaceMemberCalls,
+  timing: () => WindowTiming,
+): WorkspaceMemberService {
   const reads = new Coalescer<ReadKey, RoleRead>(async (keys) => {
     const answers: (RoleRead | Error)[] = new Array(keys.length);
     await Promise.all(
@@ -43,7 +46,9 @@ export function createCoalescedWorkspaceMemberService(direct: WorkspaceMemberCal
           const all = await direct.roster(workspaceId);
           for (const i of items) {
             answers[i.index] =
-              all === undefined ? { workspace: "absent" } : { workspace: "present", member: all.has(i.key.userId), presetRoleId: all.get(i.key.userId) };
+              all === undefined
+                ? { workspace: "absent" }
+                : { workspace: "present", member: all.has(i.key.userId), presetRoleId: all.get(i.key.userId) };
           }
         } catch (e) {
           for (const i of items) answers[i.index] = asError(e);
@@ -54,7 +59,9 @@ export function createCoalescedWorkspaceMemberService(direct: WorkspaceMemberCal
   }, timing);
 
   /** A coalescer that sends each (workspace, role)'s users of a window with one direct call. */
-  function writer(send: (workspaceId: string, roleId: number, users: readonly string[]) => Promise<Outcomes>): Coalescer<WriteKey, MemberOutcome> {
+  function writer(
+    send: (workspaceId: string, roleId: number, users: readonly string[]) => Promise<Outcomes>,
+  ): Coalescer<WriteKey, MemberOutcome> {
     return new Coalescer<WriteKey, MemberOutcome>(async (keys) => {
       const answers: (MemberOutcome | Error)[] = new Array(keys.length);
       await Promise.all(
@@ -64,7 +71,8 @@ export function createCoalescedWorkspaceMemberService(direct: WorkspaceMemberCal
           const users = [...new Set(items.map((i) => i.key.userId))];
           try {
             const res = await send(workspaceId, roleId, users);
-            for (const i of items) answers[i.index] = res.get(i.key.userId) ?? new Error(`no outcome for user ${i.key.userId}`);
+            for (const i of items)
+              answers[i.index] = res.get(i.key.userId) ?? new Error(`no outcome for user ${i.key.userId}`);
           } catch (e) {
             for (const i of items) answers[i.index] = asError(e);
           }
@@ -76,12 +84,18 @@ export function createCoalescedWorkspaceMemberService(direct: WorkspaceMemberCal
 
   /** Refresh reads: every member's preset role per workspace, one listing shared by the whole refresh. */
   const listings = new Snapshots<Map<string, number | undefined> | undefined>();
-  const written = <T>(workspaceId: string, write: Promise<T>): Promise<T> => write.finally(() => listings.invalidate(workspaceId));
+  const written = <T>(workspaceId: string, write: Promise<T>): Promise<T> =>
+    write.finally(() => listings.invalidate(workspaceId));
 
   const adds = writer((w, r, u) => written(w, direct.addMembers(w, r, u)));
   const sets = writer((w, r, u) => written(w, direct.setRole(w, r, u)));
 
-  async function viaWindow(w: Coalescer<WriteKey, MemberOutcome>, workspaceId: string, roleId: number, userIds: readonly string[]): Promise<Outcomes> {
+  async function viaWindow(
+    w: Coalescer<WriteKey, MemberOutcome>,
+    workspaceId: string,
+    roleId: number,
+    userIds: readonly string[],
+  ): Promise<Outcomes> {
     const users = [...new Set(userIds)];
     if (users.length === 0) return new Map();
     const outcomes = await w.loadAll(users.map((userId) => ({ workspaceId, roleId, userId })));
@@ -99,15 +113,23 @@ export function createCoalescedWorkspaceMemberService(direct: WorkspaceMemberCal
     async observeRoles(workspaceId, userIds, preferRoleId) {
       const users = [...new Set(userIds)];
       const all = await listings.get(workspaceId, () => direct.roster(workspaceId));
-      const reads = users.map((u): RoleRead => (all === undefined ? { workspace: "absent" } : { workspace: "present", member: all.has(u), presetRoleId: all.get(u) }));
+      const reads = users.map((u): RoleRead =>
+        all === undefined
+          ? { workspace: "absent" }
+          : { workspace: "present", member: all.has(u), presetRoleId: all.get(u) },
+      );
       return direct.resolveRoles(workspaceId, users, reads, preferRoleId);
     },
 
     addMembers: (workspaceId, roleId, userIds) =>
-      isPresetWorkspaceRoleId(roleId) ? viaWindow(adds, workspaceId, roleId, userIds) : written(workspaceId, direct.addMembers(workspaceId, roleId, userIds)),
+      isPresetWorkspaceRoleId(roleId)
+        ? viaWindow(adds, workspaceId, roleId, userIds)
+        : written(workspaceId, direct.addMembers(workspaceId, roleId, userIds)),
 
     setRole: (workspaceId, roleId, userIds) =>
-      isPresetWorkspaceRoleId(roleId) ? viaWindow(sets, workspaceId, roleId, userIds) : written(workspaceId, direct.setRole(workspaceId, roleId, userIds)),
+      isPresetWorkspaceRoleId(roleId)
+        ? viaWindow(sets, workspaceId, roleId, userIds)
+        : written(workspaceId, direct.setRole(workspaceId, roleId, userIds)),
 
     removeMembers: (workspaceId, userIds) => written(workspaceId, direct.removeMembers(workspaceId, userIds)),
   };

@@ -2,7 +2,13 @@
  * The resource kinds the serialized shim can name. The shim captures one of these strings by value; the runtime maps
  * it to a handler. Kept as plain strings (not an enum object) so the serialized text stays free of module captures.
  */
-export const RESOURCE_KINDS = ["user", "workspaceMembership", "groupMembership", "workspaceMembers", "groupMembers"] as const;
+export const RESOURCE_KINDS = [
+  "user",
+  "workspaceMembership",
+  "groupMembership",
+  "workspaceMembers",
+  "groupMembers",
+] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** The `type` half of each resource's token: `pulumi-nodejs:dynamic/quickbi:<type>`. */

@@ -46,7 +46,9 @@ export class MembershipWriteError extends Error {
     readonly verb: string,
     readonly failures: readonly MemberFailure[],
   ) {
-    super(`${resource}: could not ${verb} ${failures.length === 1 ? "1 user" : `${failures.length} users`}:\n${describeFailures(failures)}`);
+    super(
+      `${resource}: could not ${verb} ${failures.length === 1 ? "1 user" : `${failures.length} users`}:\n${describeFailures(failures)}`,
+    );
     this.name = "MembershipWriteError";
   }
   /** The first Quick BI code, for callers that branch on one. */
@@ -81,8 +83,16 @@ export class PartialApplyError extends Error {
     );
     this.name = "PartialApplyError";
     const bag = inputs !== null && typeof inputs === "object" ? (inputs as Record<string, unknown>) : {};
-    this.properties = { ...outputs, ...Object.fromEntries(CARRIED_KEYS.filter((k) => typeof bag[k] === "string").map((k) => [k, bag[k]])) };
-    this.reasons = boundLines(failures.map((f) => `${f.userId}: ${f.code}: ${boundText(f.message, 300)}${f.requestId ? ` (RequestId ${f.requestId})` : ""}`));
+    this.properties = {
+      ...outputs,
+      ...Object.fromEntries(CARRIED_KEYS.filter((k) => typeof bag[k] === "string").map((k) => [k, bag[k]])),
+    };
+    this.reasons = boundLines(
+      failures.map(
+        (f) =>
+          `${f.userId}: ${f.code}: ${boundText(f.message, 300)}${f.requestId ? ` (RequestId ${f.requestId})` : ""}`,
+      ),
+    );
   }
 }
 
@@ -92,7 +102,9 @@ export class InvalidPropertiesError extends Error {
     readonly resource: string,
     readonly problems: readonly string[],
   ) {
-    super(`${resource}: invalid properties:\n${boundLines(problems.map((p) => `  - ${boundText(p, 300)}`)).join("\n")}`);
+    super(
+      `${resource}: invalid properties:\n${boundLines(problems.map((p) => `  - ${boundText(p, 300)}`)).join("\n")}`,
+    );
     this.name = "InvalidPropertiesError";
   }
 }

@@ -21,9 +21,17 @@ export function idField(what: string) {
     .superRefine((s, ctx) => {
       if (s === "") ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must not be empty; set ${what}` });
       else if (s.length > MAX_ID_LENGTH)
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is ${s.length} characters long; Quick BI ids are at most ${MAX_ID_LENGTH} (user group ids 64); use ${what}` });
-      else if (/[\s,]/.test(s)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must not contain spaces or commas; use ${what}` });
-      else if (s.includes(":")) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must not contain ':' (it separates the parts of a membership's ID); use ${what}` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `is ${s.length} characters long; Quick BI ids are at most ${MAX_ID_LENGTH} (user group ids 64); use ${what}`,
+        });
+      else if (/[\s,]/.test(s))
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must not contain spaces or commas; use ${what}` });
+      else if (s.includes(":"))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must not contain ':' (it separates the parts of a membership's ID); use ${what}`,
+        });
     });
 }
 
@@ -57,7 +65,10 @@ export const userIdListField = z
   .array(userIdField(), { invalid_type_error: "must be a list of Quick BI user ids" })
   .superRefine((ids, ctx) => {
     if (ids.length === 0) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must name at least one user; to grant nobody, remove the resource" });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: "must name at least one user; to grant nobody, remove the resource",
+      });
     }
     if (ids.length > MAX_USERS_PER_RESOURCE) {
       ctx.addIssue({

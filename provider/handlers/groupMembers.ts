@@ -41,7 +41,11 @@ interface GroupPlan {
   readonly kept: readonly string[];
 }
 
-function accessPlan(operation: AccessPlan["operation"], userGroupId: string | undefined, p: GroupPlan | undefined): AccessPlan {
+function accessPlan(
+  operation: AccessPlan["operation"],
+  userGroupId: string | undefined,
+  p: GroupPlan | undefined,
+): AccessPlan {
   if (p === undefined) return { operation, target: userGroupId };
   return {
     operation,
@@ -56,7 +60,11 @@ function planOf(before: ReadonlySet<string>, declared: readonly string[], caller
   return { before, after: new Set([...declared, ...kept]), kept };
 }
 
-async function plan(ctx: MembershipContext, userGroupId: string, declared: readonly string[]): Promise<GroupPlan | undefined> {
+async function plan(
+  ctx: MembershipContext,
+  userGroupId: string,
+  declared: readonly string[],
+): Promise<GroupPlan | undefined> {
   const roster = await ctx.services().directory.groupMembers(userGroupId);
   if (roster === undefined) return undefined;
   ctx.names.remember(roster);
@@ -82,7 +90,14 @@ export const groupMembersKind: MembershipKind<Shape, GroupMembersOutputs> = {
     const p = await plan(ctx, gid, fc.values.userIds).catch(() => null);
     if (p === null) return { failures: [] };
     if (p === undefined) {
-      return { failures: [{ property: "userGroupId", reason: `user group ${gid} does not exist in the Quick BI organization; look groups up by name with getUserGroup` }] };
+      return {
+        failures: [
+          {
+            property: "userGroupId",
+            reason: `user group ${gid} does not exist in the Quick BI organization; look groups up by name with getUserGroup`,
+          },
+        ],
+      };
     }
     return { failures: [], plan: accessPlan("create", gid, p) };
   },
@@ -90,19 +105,28 @@ export const groupMembersKind: MembershipKind<Shape, GroupMembersOutputs> = {
   claimedUsers: () => [],
   id: (want) => want.userGroupId,
   container: (state) => state.userGroupId,
-  replaces: (old, fc) => (fc.unknown.has("userGroupId") || (fc.values.userGroupId !== undefined && fc.values.userGroupId !== old.userGroupId) ? ["userGroupId"] : []),
-  changed: (old, fc) => fc.unknown.has("userIds") || fc.values.userIds === undefined || !sameSet(fc.values.userIds, old.userIds),
+  replaces: (old, fc) =>
+    fc.unknown.has("userGroupId") || (fc.values.userGroupId !== undefined && fc.values.userGroupId !== old.userGroupId)
+      ? ["userGroupId"]
+      : [],
+  changed: (old, fc) =>
+    fc.unknown.has("userIds") || fc.values.userIds === undefined || !sameSet(fc.values.userIds, old.userIds),
 
-  planCreate: (fc) => accessPlan("create", fc.unknown.has("userGroupId") ? undefined : fc.values.userGroupId, undefined),
+  planCreate: (fc) =>
+    accessPlan("create", fc.unknown.has("userGroupId") ? undefined : fc.values.userGroupId, undefined),
 
   planChange(old, fc, replacing, ctx) {
     const caller = ctx.callerUserId();
     if (replacing) {
       const leave = new Set(old.userIds.filter((u) => u !== caller));
       const gid = fc.unknown.has("userGroupId") ? undefined : fc.values.userGroupId;
-      return [accessPlan("delete", old.userGroupId, { before: leave, after: new Set(), kept: [] }), accessPlan("create", gid, undefined)];
+      return [
+        accessPlan("delete", old.userGroupId, { before: leave, after: new Set(), kept: [] }),
+        accessPlan("create", gid, undefined),
+      ];
     }
-    if (fc.unknown.has("userIds") || fc.values.userIds === undefined) return [accessPlan("update", old.userGroupId, undefined)];
+    if (fc.unknown.has("userIds") || fc.values.userIds === undefined)
+      return [accessPlan("update", old.userGroupId, undefined)];
     const before = new Set([...old.userIds, ...(old.protectedUserIds ?? [])]);
     return [accessPlan("update", old.userGroupId, planOf(before, fc.values.userIds, caller))];
   },
@@ -112,12 +136,20 @@ export const groupMembersKind: MembershipKind<Shape, GroupMembersOutputs> = {
     const p = await plan(ctx, userGroupId, want.userIds);
     if (p === undefined) {
       throw state === undefined
-        ? new Error(`GroupMembers: user group ${id} does not exist in the Quick BI organization; look groups up by name with getUserGroup`)
+        ? new Error(
+            `GroupMembers: user group ${id} does not exist in the Quick BI organization; look groups up by name with getUserGroup`,
+          )
         : new GoneError(`GroupMembers ${id}`, `user group ${userGroupId}`);
     }
     const svc = ctx.services().groupMembers;
     const removed = [...p.before].filter((u) => !p.after.has(u));
-    const [removeOut, addOut] = await Promise.all([svc.removeMembers(userGroupId, removed), svc.addMembers(userGroupId, [...p.after].filter((u) => !p.before.has(u)))]);
+    const [removeOut, addOut] = await Promise.all([
+      svc.removeMembers(userGroupId, removed),
+      svc.addMembers(
+        userGroupId,
+        [...p.after].filter((u) => !p.before.has(u)),
+      ),
+    ]);
     const members = [...p.after].filter((u) => p.before.has(u) || addOut.get(u)?.ok === true);
     const stillThere = removed.filter((u) => removeOut.get(u)?.ok === false);
     const userIds = [...members.filter((u) => !p.kept.includes(u)), ...stillThere];
@@ -139,8 +171,14 @@ export const groupMembersKind: MembershipKind<Shape, GroupMembersOutputs> = {
     const kept = caller && roster.has(caller) && !declared.has(caller) ? [caller] : [];
     const userIds = [...roster.keys()].filter((u) => !kept.includes(u));
     // Keep the state's order for users still there, then newcomers, so a refresh without drift changes nothing.
-    const ordered = [...(prev.userIds ?? []).filter((u) => userIds.includes(u)), ...userIds.filter((u) => !declared.has(u))];
-    return { outs: compact({ userGroupId, userIds: ordered, protectedUserIds: kept }), inputs: compact({ userGroupId, userIds: ordered }) };
+    const ordered = [
+      ...(prev.userIds ?? []).filter((u) => userIds.includes(u)),
+      ...userIds.filter((u) => !declared.has(u)),
+    ];
+    return {
+      outs: compact({ userGroupId, userIds: ordered, protectedUserIds: kept }),
+      inputs: compact({ userGroupId, userIds: ordered }),
+    };
   },
 
   async remove(id, prev, ctx) {

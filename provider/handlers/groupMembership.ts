@@ -25,7 +25,11 @@ import {
 
 type Shape = typeof groupMembershipShape;
 
-function outputsOf(userGroupId: string, userId: string | null | undefined, members: readonly string[]): Record<string, unknown> {
+function outputsOf(
+  userGroupId: string,
+  userId: string | null | undefined,
+  members: readonly string[],
+): Record<string, unknown> {
   return compact({ userGroupId, userId: userId ?? undefined, userIds: [...members] });
 }
 
@@ -54,7 +58,8 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
 
   planCreate(fc) {
     const target = fc.unknown.has("userGroupId") ? undefined : fc.values.userGroupId;
-    if (target === undefined || fc.unknown.has("userIds") || fc.unknown.has("userId")) return { operation: "create", target };
+    if (target === undefined || fc.unknown.has("userIds") || fc.unknown.has("userId"))
+      return { operation: "create", target };
     return { operation: "create", target, changes: groupChanges(new Set(), new Set(declaredUsers(fc.values))) };
   },
 
@@ -64,7 +69,11 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
     const unknown = fc.unknown.has("userIds") || fc.unknown.has("userId");
     const after = unknown ? undefined : new Set(declaredUsers(fc.values));
     if (replacing) {
-      const leave: AccessPlan = { operation: "delete", target: old.userGroupId, changes: groupChanges(before, new Set()) };
+      const leave: AccessPlan = {
+        operation: "delete",
+        target: old.userGroupId,
+        changes: groupChanges(before, new Set()),
+      };
       return [leave, { operation: "create", target, changes: after && groupChanges(new Set(), after) }];
     }
     return [{ operation: "update", target, changes: after && groupChanges(before, after) }];
@@ -86,7 +95,14 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
     const refused = new Map<string, MemberOutcome>(
       foreign
         .filter((u) => !takeOver(u))
-        .map((u) => [u, { ok: false, code: ADOPT_REQUIRED, message: `user ${u} is already a member of user group ${gid}; to manage it here, set \`adopt: true\`` }]),
+        .map((u) => [
+          u,
+          {
+            ok: false,
+            code: ADOPT_REQUIRED,
+            message: `user ${u} is already a member of user group ${gid}; to manage it here, set \`adopt: true\``,
+          },
+        ]),
     );
     ctx.journal.refused(ctx.urn, [...refused.keys()].map(key));
     const adding = users.filter((u) => !current.has(u));
@@ -95,7 +111,10 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
     const adopted: Outcomes = new Map(foreign.filter(takeOver).map((u) => [u, OK]));
     const isMember = (u: string): boolean => (current.has(u) && !refused.has(u)) || addOut.get(u)?.ok === true;
     const stillThere = removed.filter((u) => removeOut.get(u)?.ok === false);
-    return { outs: outputsOf(gid, want.userId, [...users.filter(isMember), ...stillThere]), outcomes: [removeOut, addOut, refused, adopted] };
+    return {
+      outs: outputsOf(gid, want.userId, [...users.filter(isMember), ...stillThere]),
+      outcomes: [removeOut, addOut, refused, adopted],
+    };
   },
 
   async read(id, prev, ctx) {
@@ -123,12 +142,17 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
     const elsewhere = ctx.ownedElsewhere(userGroupId, users);
     const leaving = users.filter((u) => !elsewhere.has(u));
     const outcomes = await ctx.services().groupMembers.removeMembers(userGroupId, leaving);
-    return { outcomes, plan: { operation: "delete", target: userGroupId, changes: groupChanges(new Set(leaving), new Set()) } };
+    return {
+      outcomes,
+      plan: { operation: "delete", target: userGroupId, changes: groupChanges(new Set(leaving), new Set()) },
+    };
   },
 
   fromId(id) {
     const p = parseMembershipId(id);
-    return p === undefined ? {} : { userGroupId: p.parentId, ...(p.kind === "single" ? { userId: p.userId, userIds: [p.userId] } : {}) };
+    return p === undefined
+      ? {}
+      : { userGroupId: p.parentId, ...(p.kind === "single" ? { userId: p.userId, userIds: [p.userId] } : {}) };
   },
 };
 

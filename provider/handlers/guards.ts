@@ -37,7 +37,10 @@ export class AccessGuardError extends Error {
 }
 
 /** Who must stay, and why. `callerUserId` comes from `quickbi:callerUserId` / `QUICKBI_CALLER_USER_ID`. */
-export function protectedUsers(ownerUserId: string | undefined, callerUserId: string | undefined): Map<string, KeptMember["reason"]> {
+export function protectedUsers(
+  ownerUserId: string | undefined,
+  callerUserId: string | undefined,
+): Map<string, KeptMember["reason"]> {
   const out = new Map<string, KeptMember["reason"]>();
   if (callerUserId) out.set(callerUserId, "provider identity");
   if (ownerUserId) out.set(ownerUserId, "workspace owner");

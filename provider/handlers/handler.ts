@@ -23,8 +23,15 @@ export function compact<T extends Record<string, unknown>>(o: T): Record<string,
 }
 
 /** Parses values that should already be valid (checked inputs, our own state); a failure is a bug or tampering. */
-export function parseOrThrow<S extends z.ZodTypeAny>(resource: string, what: string, schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value === null || typeof value !== "object" ? value : stripNulls(value as Record<string, unknown>));
+export function parseOrThrow<S extends z.ZodTypeAny>(
+  resource: string,
+  what: string,
+  schema: S,
+  value: unknown,
+): z.output<S> {
+  const r = schema.safeParse(
+    value === null || typeof value !== "object" ? value : stripNulls(value as Record<string, unknown>),
+  );
   if (r.success) return r.data;
   throw new InvalidPropertiesError(
     resource,

@@ -130,12 +130,17 @@ export class CreateJournal {
     const j: StackJournal = { file, unsettled };
     this.#stacks.set(stack, j);
     // Keep the file small: rewrite it with what is still unsettled when most of it is history.
-    if (lines.length > 200 && lines.length > 4 * [...unsettled.values()].reduce((n, s) => n + s.size, 0)) this.compact(j);
+    if (lines.length > 200 && lines.length > 4 * [...unsettled.values()].reduce((n, s) => n + s.size, 0))
+      this.compact(j);
     return j;
   }
 
   private compact(j: StackJournal): void {
-    const text = [...j.unsettled].map(([urn, keys]) => JSON.stringify({ t: "intent", run: "compacted", urn, keys: [...keys], at: Date.now() }) + "\n").join("");
+    const text = [...j.unsettled]
+      .map(
+        ([urn, keys]) => JSON.stringify({ t: "intent", run: "compacted", urn, keys: [...keys], at: Date.now() }) + "\n",
+      )
+      .join("");
     try {
       const tmp = `${j.file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, text);
@@ -153,7 +158,8 @@ export function defaultJournalDir(): string {
 
 /** Keys of what a create makes. */
 export const journalKey = {
-  workspace: (workspaceId: string, userId: string, roleId: number) => `ws\u0000${workspaceId}\u0000${userId}\u0000${roleId}`,
+  workspace: (workspaceId: string, userId: string, roleId: number) =>
+    `ws\u0000${workspaceId}\u0000${userId}\u0000${roleId}`,
   group: (userGroupId: string, userId: string) => `grp\u0000${userGroupId}\u0000${userId}`,
   account: (account: string) => `acct\u0000${account}`,
 };

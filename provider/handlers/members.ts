@@ -22,14 +22,19 @@ export function membershipId(parentId: string, m: MemberForm): string {
  * Exactly one of userId / userIds (either may be unknown during preview, which counts as set); and a user listed twice
  * is reported even when other entries of the list are not known yet (the field's own check skips such a list).
  */
-export function memberFormChecks(fc: { readonly present: ReadonlySet<string>; readonly unknown: ReadonlySet<string>; readonly raw: Readonly<Record<string, unknown>> }): CheckFailure[] {
+export function memberFormChecks(fc: {
+  readonly present: ReadonlySet<string>;
+  readonly unknown: ReadonlySet<string>;
+  readonly raw: Readonly<Record<string, unknown>>;
+}): CheckFailure[] {
   const single = fc.present.has("userId");
   const list = fc.present.has("userIds");
   if (single && list) {
     return [
       {
         property: "userIds",
-        reason: "set either userId (one user) or userIds (a list), not both; put the single user into userIds or drop userIds",
+        reason:
+          "set either userId (one user) or userIds (a list), not both; put the single user into userIds or drop userIds",
       },
     ];
   }
@@ -42,7 +47,9 @@ export function memberFormChecks(fc: { readonly present: ReadonlySet<string>; re
 /** Duplicates among the known entries of a list that also holds unknown ones (the list's schema did not run). */
 export function knownDuplicates(raw: unknown): CheckFailure[] {
   if (!Array.isArray(raw)) return [];
-  const knownIds = raw.map((v, i) => ({ v, i })).filter((x): x is { v: string; i: number } => typeof x.v === "string" && x.v !== UNKNOWN);
+  const knownIds = raw
+    .map((v, i) => ({ v, i }))
+    .filter((x): x is { v: string; i: number } => typeof x.v === "string" && x.v !== UNKNOWN);
   const dups = duplicates(knownIds.map((x) => x.v.trim()));
   return dups.map((d) => ({
     property: `userIds[${knownIds[d.index].i}]`,
@@ -56,13 +63,20 @@ export function knownDuplicates(raw: unknown): CheckFailure[] {
  */
 export function membershipReplaces(
   container: string,
-  now: { readonly containerId?: string; readonly userId?: string | null; readonly unknown: ReadonlySet<string>; readonly present: ReadonlySet<string> },
+  now: {
+    readonly containerId?: string;
+    readonly userId?: string | null;
+    readonly unknown: ReadonlySet<string>;
+    readonly present: ReadonlySet<string>;
+  },
   old: { readonly containerId: string; readonly userId?: string | null },
 ): string[] {
   const replaces: string[] = [];
-  if (now.unknown.has(container) || (now.containerId !== undefined && now.containerId !== old.containerId)) replaces.push(container);
+  if (now.unknown.has(container) || (now.containerId !== undefined && now.containerId !== old.containerId))
+    replaces.push(container);
   const wasSingle = old.userId !== undefined && old.userId !== null;
   if (now.present.has("userId") !== wasSingle) replaces.push(wasSingle ? "userId" : "userIds");
-  else if (wasSingle && (now.unknown.has("userId") || (now.userId !== undefined && now.userId !== old.userId))) replaces.push("userId");
+  else if (wasSingle && (now.unknown.has("userId") || (now.userId !== undefined && now.userId !== old.userId)))
+    replaces.push("userId");
   return replaces;
 }

@@ -74,7 +74,11 @@ export interface MembershipKind<S extends z.ZodRawShape, State> {
    * Rules that need Quick BI, each read at most once per host process (a custom role id's existence; the guards of a
    * new authoritative resource, which also plan its report). Most resources need none.
    */
-  checkWithReads?(fc: FieldCheck<S>, isNew: boolean, ctx: MembershipContext): Promise<{ failures: CheckFailure[]; plan?: AccessPlan }>;
+  checkWithReads?(
+    fc: FieldCheck<S>,
+    isNew: boolean,
+    ctx: MembershipContext,
+  ): Promise<{ failures: CheckFailure[]; plan?: AccessPlan }>;
   /** The users the resource grants (additive), for the ownership claims; known ones only. */
   claimedUsers(fc: FieldCheck<S>): string[];
   id(want: z.output<z.ZodObject<S>>): string;
@@ -87,14 +91,24 @@ export interface MembershipKind<S extends z.ZodRawShape, State> {
 
   apply(id: string, want: z.output<z.ZodObject<S>>, state: State | undefined, ctx: ApplyContext): Promise<Converged>;
   /** Observed state, and the inputs to record when Quick BI differs from state; `undefined` when gone. */
-  read(id: string, state: Partial<State>, ctx: ApplyContext): Promise<{ outs: Record<string, unknown>; inputs?: Record<string, unknown> } | undefined>;
-  remove(id: string, state: Partial<State>, ctx: ApplyContext): Promise<{ outcomes: Outcomes; plan: AccessPlan } | undefined>;
+  read(
+    id: string,
+    state: Partial<State>,
+    ctx: ApplyContext,
+  ): Promise<{ outs: Record<string, unknown>; inputs?: Record<string, unknown> } | undefined>;
+  remove(
+    id: string,
+    state: Partial<State>,
+    ctx: ApplyContext,
+  ): Promise<{ outcomes: Outcomes; plan: AccessPlan } | undefined>;
   /** Partial state from the ID alone (a resource whose outputs were lost). */
   fromId(id: string): Partial<State>;
 }
 
 function bag(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null)) : {};
+  return v !== null && typeof v === "object"
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null))
+    : {};
 }
 
 function urnOf(props: unknown): string | undefined {
@@ -107,7 +121,10 @@ function nameOf(urn: string | undefined): string | undefined {
   return urn === undefined ? undefined : urn.slice(urn.lastIndexOf("::") + 2);
 }
 
-export function membershipHandler<S extends z.ZodRawShape, State>(kind: MembershipKind<S, State>, ctx: MembershipContext): Handler {
+export function membershipHandler<S extends z.ZodRawShape, State>(
+  kind: MembershipKind<S, State>,
+  ctx: MembershipContext,
+): Handler {
   const resourceLabel = (id: string): string => `${kind.type} ${id}`;
   /** The last entry reported per resource in this process, so an apply that did what was shown stays quiet. */
   const shown = new Map<string, string>();
@@ -155,7 +172,13 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
   }
 
   /** The outcome rule shared by create and update. */
-  function finish(id: string, r: Converged, verb: string, inputs: unknown, urn: string | undefined): Record<string, unknown> {
+  function finish(
+    id: string,
+    r: Converged,
+    verb: string,
+    inputs: unknown,
+    urn: string | undefined,
+  ): Record<string, unknown> {
     if (r.plan !== undefined) report(r.plan, urn, id, true);
     const outs = withHidden(r.outs, urn);
     const failed: MemberFailure[] = r.outcomes.flatMap((o) => failures(o));
@@ -164,11 +187,20 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
     if (appliedCount === 0) {
       // Nothing changed in Quick BI: a plain error, so no resource is recorded and the next up starts afresh.
       if (failed.every((f) => f.code === ADOPT_REQUIRED)) {
-        throw new AdoptRequiredError(resourceLabel(id), failed.map((f) => f.message.replace(/; to manage it here, set `adopt: true`$/, "")));
+        throw new AdoptRequiredError(
+          resourceLabel(id),
+          failed.map((f) => f.message.replace(/; to manage it here, set `adopt: true`$/, "")),
+        );
       }
       throw new MembershipWriteError(resourceLabel(id), verb, failed);
     }
-    throw new PartialApplyError(id, outs, failed, `${resourceLabel(id)}: ${failed.length} user change(s) failed (${listed(failed.map((f) => f.userId))})`, inputs);
+    throw new PartialApplyError(
+      id,
+      outs,
+      failed,
+      `${resourceLabel(id)}: ${failed.length} user change(s) failed (${listed(failed.map((f) => f.userId))})`,
+      inputs,
+    );
   }
 
   return {
@@ -179,7 +211,13 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
       const urn = urnOf(news);
       const target = fc.values[kind.targetKey as keyof typeof fc.values] as string | undefined;
       if (target !== undefined) {
-        const conflicts = ctx.ownership.claimTarget(urn, kind.mode, { kind: kind.target, id: target }, kind.claimedUsers(fc), kind.targetKey);
+        const conflicts = ctx.ownership.claimTarget(
+          urn,
+          kind.mode,
+          { kind: kind.target, id: target },
+          kind.claimedUsers(fc),
+          kind.targetKey,
+        );
         if (conflicts.length > 0) return { ...result, failures: conflicts };
       }
       const isNew = Object.keys(bag(olds)).length === 0;
@@ -214,7 +252,16 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
       const id = kind.id(want);
       const urn = urnOf(inputs);
       const target = String((want as Record<string, unknown>)[kind.targetKey]);
-      return { id, outs: finish(id, await kind.apply(id, want, undefined, applyContext(urn)), `add to ${kind.target} ${target}`, inputs, urn) };
+      return {
+        id,
+        outs: finish(
+          id,
+          await kind.apply(id, want, undefined, applyContext(urn)),
+          `add to ${kind.target} ${target}`,
+          inputs,
+          urn,
+        ),
+      };
     },
 
     async read(id, props) {
@@ -243,7 +290,8 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
       if (r === undefined) return;
       report(r.plan, urn, id);
       const failed = failures(r.outcomes);
-      if (failed.length > 0) throw new MembershipWriteError(resourceLabel(id), `remove from ${kind.target} ${r.plan.target ?? ""}`, failed);
+      if (failed.length > 0)
+        throw new MembershipWriteError(resourceLabel(id), `remove from ${kind.target} ${r.plan.target ?? ""}`, failed);
     },
   };
 
@@ -258,8 +306,14 @@ export function membershipHandler<S extends z.ZodRawShape, State>(kind: Membersh
    * resource and tell its own claims), and which of its users have secret nicknames.
    */
   function withHidden(outs: Record<string, unknown>, urn: string | undefined): Record<string, unknown> {
-    const users = Array.isArray(outs.userIds) ? (outs.userIds as string[]) : Object.keys((outs.members as Record<string, unknown> | undefined) ?? {});
+    const users = Array.isArray(outs.userIds)
+      ? (outs.userIds as string[])
+      : Object.keys((outs.members as Record<string, unknown> | undefined) ?? {});
     const secret = ctx.names.secretAmong(users);
-    return { ...outs, ...(urn !== undefined ? { [URN_KEY]: urn } : {}), ...(secret.length > 0 ? { [SECRET_USERS_KEY]: secret } : {}) };
+    return {
+      ...outs,
+      ...(urn !== undefined ? { [URN_KEY]: urn } : {}),
+      ...(secret.length > 0 ? { [SECRET_USERS_KEY]: secret } : {}),
+    };
   }
 }

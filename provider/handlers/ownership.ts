@@ -64,7 +64,13 @@ export class Ownership {
    * Registers a membership resource's claim on a target. Returns a failure (on `property`) when it collides with
    * another resource's claim.
    */
-  claimTarget(urn: string | undefined, mode: ClaimMode, target: Target, users: readonly string[], property: string): CheckFailure[] {
+  claimTarget(
+    urn: string | undefined,
+    mode: ClaimMode,
+    target: Target,
+    users: readonly string[],
+    property: string,
+  ): CheckFailure[] {
     if (urn === undefined) return [];
     const previous = this.#targetOf.get(urn);
     if (previous !== undefined) this.#byTarget.get(targetKey(urn, previous.target))?.delete(urn);

@@ -59,7 +59,12 @@ function userTypeName(code: number, fallback?: UserTypeName): UserTypeName {
 
 function outputsOf(
   u: OrgUser,
-  declared: { accountId?: string | null; accountName?: string | null; userType?: UserTypeName; transferWorksTo?: string | null },
+  declared: {
+    accountId?: string | null;
+    accountName?: string | null;
+    userType?: UserTypeName;
+    transferWorksTo?: string | null;
+  },
   urn: string | undefined,
   secret: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
@@ -106,7 +111,10 @@ function urnOf(props: unknown): string | undefined {
 
 /** The existing user in words, without what the program declared secret. */
 function describe(u: OrgUser, secret: ReadonlySet<string>): string {
-  const account = secret.has("accountName") || secret.has("accountId") ? "[secret]" : JSON.stringify(u.accountName ?? u.accountId ?? "?");
+  const account =
+    secret.has("accountName") || secret.has("accountId")
+      ? "[secret]"
+      : JSON.stringify(u.accountName ?? u.accountId ?? "?");
   const nick = secret.has("nickName") ? "[secret]" : JSON.stringify(u.nickName);
   return `user ${u.userId} (account ${account}, nickName ${nick})`;
 }
@@ -137,7 +145,10 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       return checkResult(userShape, news, (fc) => {
         const out = userCrossChecks(fc);
         const account = accountOf(fc.values);
-        if (out.length === 0 && account !== undefined) out.push(...ctx.ownership.claimAccount(urnOf(news), account, fc.values.accountId ? "accountId" : "accountName"));
+        if (out.length === 0 && account !== undefined)
+          out.push(
+            ...ctx.ownership.claimAccount(urnOf(news), account, fc.values.accountId ? "accountId" : "accountName"),
+          );
         return out;
       });
     },
@@ -162,7 +173,8 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       if (n.accountName !== undefined && old.accountName && !accountNameMatches(n.accountName, old.accountName)) {
         replaces.push("accountName");
       }
-      for (const k of ["nickName", "userType", "roleIds", "transferWorksTo"] as const) if (fc.unknown.has(k)) updates.push(k);
+      for (const k of ["nickName", "userType", "roleIds", "transferWorksTo"] as const)
+        if (fc.unknown.has(k)) updates.push(k);
       if (n.nickName !== undefined && n.nickName !== old.nickName) updates.push("nickName");
       if (n.userType !== undefined && n.userType !== old.userType) updates.push("userType");
       if (n.roleIds !== undefined && !sameSet(n.roleIds, old.roleIds)) updates.push("roleIds");
@@ -184,7 +196,8 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       const urn = urnOf(inputs);
       const account = accountOf(want);
       // Taken over: with `adopt`, or when an earlier, interrupted run of this resource set out to create it.
-      const takeOver = want.adopt === true || (account !== undefined && ctx.journal.ours(urn, journalKey.account(account)));
+      const takeOver =
+        want.adopt === true || (account !== undefined && ctx.journal.ours(urn, journalKey.account(account)));
       const existing = await svc.findByAccount({ accountId: want.accountId, accountName: want.accountName });
       if (existing !== undefined) {
         if (!takeOver) {
@@ -209,7 +222,10 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       } catch (e) {
         // The account exists but the lookup could not see it (e.g. a RAM name Quick BI stores differently).
         if (isQuickBIApiError(e) && e.code === "User.AlreadyIn.Organization" && !takeOver) {
-          const account = secret.has("accountName") || secret.has("accountId") ? "[secret]" : JSON.stringify(want.accountName ?? want.accountId ?? "");
+          const account =
+            secret.has("accountName") || secret.has("accountId")
+              ? "[secret]"
+              : JSON.stringify(want.accountName ?? want.accountId ?? "");
           throw new AdoptRequiredError(RESOURCE, [`a user with account ${account}`], e.code);
         }
         throw e;
@@ -226,21 +242,28 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       const current = await services().users.get(id);
       if (current === undefined) return {};
       learn(current, props);
-      const outs = outputsOf(current, {
-        accountId: prev.accountId,
-        accountName: prev.accountName,
-        userType: prev.userType,
-        transferWorksTo: prev.transferWorksTo,
-      }, urnOf(props), secretFields(props));
+      const outs = outputsOf(
+        current,
+        {
+          accountId: prev.accountId,
+          accountName: prev.accountName,
+          userType: prev.userType,
+          transferWorksTo: prev.transferWorksTo,
+        },
+        urnOf(props),
+        secretFields(props),
+      );
       // The account is the identity and cannot drift; the rest is reported as Quick BI holds it.
-      return readResult(id, props, outs, () => compact({
-        accountId: prev.accountId ?? undefined,
-        accountName: prev.accountName ?? undefined,
-        nickName: outs.nickName,
-        userType: outs.userType,
-        roleIds: outs.roleIds,
-        transferWorksTo: prev.transferWorksTo ?? undefined,
-      }));
+      return readResult(id, props, outs, () =>
+        compact({
+          accountId: prev.accountId ?? undefined,
+          accountName: prev.accountName ?? undefined,
+          nickName: outs.nickName,
+          userType: outs.userType,
+          roleIds: outs.roleIds,
+          transferWorksTo: prev.transferWorksTo ?? undefined,
+        }),
+      );
     },
 
     async update(id, _olds, news) {
@@ -260,7 +283,13 @@ export function createUserHandler(ctx: MembershipContext): Handler {
       // Another resource of the stack took this user over (a rename with adopt): it stays, only this record goes.
       const owner = ctx.ownership.userOwner(urnOf(props), id, accountOf(prev));
       if (owner !== undefined) {
-        ctx.reporter().message("info", `QuickBIUser ${id}: not deleted from Quick BI: ${resourceLabel(owner)} now manages this user`, urnOf(props));
+        ctx
+          .reporter()
+          .message(
+            "info",
+            `QuickBIUser ${id}: not deleted from Quick BI: ${resourceLabel(owner)} now manages this user`,
+            urnOf(props),
+          );
         ctx.ownership.deleted(urnOf(props));
         return;
       }

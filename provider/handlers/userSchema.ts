@@ -24,20 +24,22 @@ const NICKNAME_CHARS = /^[\p{L}\p{N}_\\/|()[\] .\-]+$/u;
 const VALID_ORG_ROLES = `${Object.keys(ORG_ROLE_NAMES).join(", ")} or a numeric (custom) role id`;
 
 /** An organization role reference, normalized to its numeric id. */
-export const orgRoleRef = z.union([z.number(), z.string()], {
-  errorMap: () => ({ message: `must be ${VALID_ORG_ROLES}` }),
-}).transform((v, ctx): number => {
-  if (typeof v === "number") {
-    if (Number.isSafeInteger(v) && v > 0) return v;
-    return roleIdFromDigits(String(v), ctx, VALID_ORG_ROLES);
-  }
-  const s = v.trim();
-  const named = ORG_ROLE_BY_LOWER.get(s.toLowerCase());
-  if (named !== undefined) return named;
-  if (/^\d+$/.test(s)) return roleIdFromDigits(s, ctx, VALID_ORG_ROLES);
-  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not an organization role; use ${VALID_ORG_ROLES}` });
-  return z.NEVER;
-});
+export const orgRoleRef = z
+  .union([z.number(), z.string()], {
+    errorMap: () => ({ message: `must be ${VALID_ORG_ROLES}` }),
+  })
+  .transform((v, ctx): number => {
+    if (typeof v === "number") {
+      if (Number.isSafeInteger(v) && v > 0) return v;
+      return roleIdFromDigits(String(v), ctx, VALID_ORG_ROLES);
+    }
+    const s = v.trim();
+    const named = ORG_ROLE_BY_LOWER.get(s.toLowerCase());
+    if (named !== undefined) return named;
+    if (/^\d+$/.test(s)) return roleIdFromDigits(s, ctx, VALID_ORG_ROLES);
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not an organization role; use ${VALID_ORG_ROLES}` });
+    return z.NEVER;
+  });
 
 export const orgRoleListField = z
   .array(orgRoleRef, { invalid_type_error: `must be a list of organization roles (${VALID_ORG_ROLES})` })
@@ -70,14 +72,22 @@ export const orgRoleListField = z
   });
 
 export const userTypeField = z
-  .string({ required_error: `set userType to one of ${USER_TYPE_NAMES.join(", ")}`, invalid_type_error: `must be one of ${USER_TYPE_NAMES.join(", ")}` })
+  .string({
+    required_error: `set userType to one of ${USER_TYPE_NAMES.join(", ")}`,
+    invalid_type_error: `must be one of ${USER_TYPE_NAMES.join(", ")}`,
+  })
   .transform((s) => s.trim().toLowerCase())
-  .pipe(z.enum(USER_TYPE_NAMES as [UserTypeName, ...UserTypeName[]], {
-    errorMap: () => ({ message: `must be one of ${USER_TYPE_NAMES.join(", ")}` }),
-  }));
+  .pipe(
+    z.enum(USER_TYPE_NAMES as [UserTypeName, ...UserTypeName[]], {
+      errorMap: () => ({ message: `must be one of ${USER_TYPE_NAMES.join(", ")}` }),
+    }),
+  );
 
 export const nickNameField = z
-  .string({ required_error: "set nickName (the display name, unique in the organization)", invalid_type_error: "must be a string" })
+  .string({
+    required_error: "set nickName (the display name, unique in the organization)",
+    invalid_type_error: "must be a string",
+  })
   // Trimmed like accountName: Quick BI keeps what it is sent, and " Ana" would differ from "Ana" on every diff.
   .transform((s) => s.trim())
   .superRefine((s, ctx) => {
@@ -86,10 +96,15 @@ export const nickNameField = z
       return;
     }
     if ([...s].length > MAX_NICKNAME_LENGTH) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at most ${MAX_NICKNAME_LENGTH} characters (has ${[...s].length}); shorten it` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `must be at most ${MAX_NICKNAME_LENGTH} characters (has ${[...s].length}); shorten it`,
+      });
     }
     if (!NICKNAME_CHARS.test(s)) {
-      const bad = [...new Set([...s].filter((ch) => !NICKNAME_CHARS.test(ch)))].map((ch) => JSON.stringify(ch)).join(" ");
+      const bad = [...new Set([...s].filter((ch) => !NICKNAME_CHARS.test(ch)))]
+        .map((ch) => JSON.stringify(ch))
+        .join(" ");
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         message: `contains characters Quick BI refuses (${bad}); use letters (any script), digits, space and _ \\ / | ( ) [ ] - . only`,
@@ -101,8 +116,10 @@ export const accountNameField = z
   .string({ invalid_type_error: "must be a string (the Alibaba Cloud account name; RAM users as master:sub)" })
   .transform((s) => s.trim())
   .superRefine((s, ctx) => {
-    if (s === "") ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must not be empty; omit it or set the account name" });
-    else if ([...s].length > 50) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be at most 50 characters" });
+    if (s === "")
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must not be empty; omit it or set the account name" });
+    else if ([...s].length > 50)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be at most 50 characters" });
   });
 
 /** The AddUser page's warning, quoted where a missing accountId is refused. */
@@ -114,7 +131,9 @@ export const accountIdField = z
     invalid_type_error: "must be a string (the Alibaba Cloud account UID)",
   })
   .transform((s) => s.trim())
-  .refine((s) => s !== "" && !/\s/.test(s), { message: `must be a non-empty account UID without spaces (${ACCOUNT_ID_RULE})` });
+  .refine((s) => s !== "" && !/\s/.test(s), {
+    message: `must be a non-empty account UID without spaces (${ACCOUNT_ID_RULE})`,
+  });
 
 export const userShape = {
   accountId: accountIdField,

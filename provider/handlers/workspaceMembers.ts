@@ -17,7 +17,13 @@ import { AccessGuardError, planWorkspace, protectedUsers, type WorkspacePlan } f
 import { GoneError } from "./errors";
 import { idField, userIdField } from "./fields";
 import { compact } from "./handler";
-import { membershipHandler, type AccessPlan, type ApplyContext, type MembershipContext, type MembershipKind } from "./membership";
+import {
+  membershipHandler,
+  type AccessPlan,
+  type ApplyContext,
+  type MembershipContext,
+  type MembershipKind,
+} from "./membership";
 import type { Handler } from "./handler";
 import { workspaceRoleField, workspaceRoleId } from "./membershipSchema";
 
@@ -30,7 +36,11 @@ export const membersField = z
     for (const k of Object.keys(m)) {
       const r = memberKey.safeParse(k);
       if (!r.success || r.data !== k) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [k], message: `is not a valid user id key: ${r.success ? "remove the surrounding spaces" : r.error.issues[0]?.message}` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [k],
+          message: `is not a valid user id key: ${r.success ? "remove the surrounding spaces" : r.error.issues[0]?.message}`,
+        });
       }
     }
   });
@@ -54,7 +64,12 @@ export const WorkspaceMembersOutputsSchema = z.object({
 export type WorkspaceMembersOutputs = z.infer<typeof WorkspaceMembersOutputsSchema>;
 
 function ids(members: Readonly<Record<string, string | number>>): Map<string, number> {
-  return new Map(Object.entries(members).map(([u, r]) => [u, typeof r === "number" ? r : workspaceRoleId(workspaceRoleField.parse(r))]));
+  return new Map(
+    Object.entries(members).map(([u, r]) => [
+      u,
+      typeof r === "number" ? r : workspaceRoleId(workspaceRoleField.parse(r)),
+    ]),
+  );
 }
 
 function sameRoles(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
@@ -67,7 +82,11 @@ function named(m: ReadonlyMap<string, number>): Record<string, string | number> 
   return Object.fromEntries([...m].map(([u, r]) => [u, workspaceRoleFromId(r)]));
 }
 
-function accessPlan(operation: AccessPlan["operation"], workspaceId: string | undefined, p: WorkspacePlan | undefined): AccessPlan {
+function accessPlan(
+  operation: AccessPlan["operation"],
+  workspaceId: string | undefined,
+  p: WorkspacePlan | undefined,
+): AccessPlan {
   if (p === undefined) return { operation, target: workspaceId };
   return {
     operation,
@@ -78,7 +97,11 @@ function accessPlan(operation: AccessPlan["operation"], workspaceId: string | un
 }
 
 /** Every member and the role it holds, with the owner; `undefined` when the workspace does not exist. */
-async function observe(ctx: MembershipContext, workspaceId: string, declared: ReadonlyMap<string, number>): Promise<{ roles: Map<string, number>; ownerUserId?: string } | undefined> {
+async function observe(
+  ctx: MembershipContext,
+  workspaceId: string,
+  declared: ReadonlyMap<string, number>,
+): Promise<{ roles: Map<string, number>; ownerUserId?: string } | undefined> {
   const svc = ctx.services();
   const roster = await svc.directory.workspaceMembers(workspaceId);
   if (roster === undefined) return undefined;
@@ -99,21 +122,34 @@ async function observe(ctx: MembershipContext, workspaceId: string, declared: Re
   return { roles, ownerUserId: info?.ownerUserId };
 }
 
-async function plan(ctx: MembershipContext, workspaceId: string, declared: ReadonlyMap<string, number>): Promise<(WorkspacePlan & { ownerUserId?: string }) | undefined> {
+async function plan(
+  ctx: MembershipContext,
+  workspaceId: string,
+  declared: ReadonlyMap<string, number>,
+): Promise<(WorkspacePlan & { ownerUserId?: string }) | undefined> {
   const seen = await observe(ctx, workspaceId, declared);
   if (seen === undefined) return undefined;
   const guarded = protectedUsers(seen.ownerUserId, ctx.callerUserId());
   return { ...planWorkspace(workspaceId, declared, seen.roles, guarded), ownerUserId: seen.ownerUserId };
 }
 
-function outputsOf(workspaceId: string, after: ReadonlyMap<string, number>, kept: ReadonlySet<string>, ownerUserId: string | undefined): Record<string, unknown> {
+function outputsOf(
+  workspaceId: string,
+  after: ReadonlyMap<string, number>,
+  kept: ReadonlySet<string>,
+  ownerUserId: string | undefined,
+): Record<string, unknown> {
   const managed = new Map([...after].filter(([u]) => !kept.has(u)));
   const prot = new Map([...after].filter(([u]) => kept.has(u)));
   return compact({ workspaceId, members: named(managed), ownerUserId, protectedMembers: named(prot) });
 }
 
 /** State → what the program asks for, without reading Quick BI (the guards are checked again at apply). */
-function planFromState(old: WorkspaceMembersOutputs, declared: ReadonlyMap<string, number> | undefined, callerUserId: string | undefined): WorkspacePlan | undefined {
+function planFromState(
+  old: WorkspaceMembersOutputs,
+  declared: ReadonlyMap<string, number> | undefined,
+  callerUserId: string | undefined,
+): WorkspacePlan | undefined {
   if (declared === undefined) return undefined;
   const before = new Map([...ids(old.members), ...ids(old.protectedMembers ?? {})]);
   return planWorkspace(old.workspaceId, declared, before, protectedUsers(old.ownerUserId ?? undefined, callerUserId));
@@ -137,7 +173,14 @@ export const workspaceMembersKind: MembershipKind<Shape, WorkspaceMembersOutputs
     const p = await plan(ctx, workspaceId, ids(fc.values.members)).catch(() => null);
     if (p === null) return { failures: [] };
     if (p === undefined) {
-      return { failures: [{ property: "workspaceId", reason: `workspace ${workspaceId} does not exist in the Quick BI organization; look workspaces up by name with getWorkspace` }] };
+      return {
+        failures: [
+          {
+            property: "workspaceId",
+            reason: `workspace ${workspaceId} does not exist in the Quick BI organization; look workspaces up by name with getWorkspace`,
+          },
+        ],
+      };
     }
     if (p.violations.length > 0) return { failures: p.violations.map((reason) => ({ property: "members", reason })) };
     return { failures: [], plan: accessPlan("create", workspaceId, p) };
@@ -146,10 +189,17 @@ export const workspaceMembersKind: MembershipKind<Shape, WorkspaceMembersOutputs
   claimedUsers: () => [],
   id: (want) => want.workspaceId,
   container: (state) => state.workspaceId,
-  replaces: (old, fc) => (fc.unknown.has("workspaceId") || (fc.values.workspaceId !== undefined && fc.values.workspaceId !== old.workspaceId) ? ["workspaceId"] : []),
-  changed: (old, fc) => fc.unknown.has("members") || fc.values.members === undefined || !sameRoles(ids(fc.values.members), ids(old.members)),
+  replaces: (old, fc) =>
+    fc.unknown.has("workspaceId") || (fc.values.workspaceId !== undefined && fc.values.workspaceId !== old.workspaceId)
+      ? ["workspaceId"]
+      : [],
+  changed: (old, fc) =>
+    fc.unknown.has("members") ||
+    fc.values.members === undefined ||
+    !sameRoles(ids(fc.values.members), ids(old.members)),
 
-  planCreate: (fc) => accessPlan("create", fc.unknown.has("workspaceId") ? undefined : fc.values.workspaceId, undefined),
+  planCreate: (fc) =>
+    accessPlan("create", fc.unknown.has("workspaceId") ? undefined : fc.values.workspaceId, undefined),
 
   planChange(old, fc, replacing, ctx) {
     const declared = fc.unknown.has("members") || fc.values.members === undefined ? undefined : ids(fc.values.members);
@@ -158,10 +208,14 @@ export const workspaceMembersKind: MembershipKind<Shape, WorkspaceMembersOutputs
       const guarded = protectedUsers(old.ownerUserId ?? undefined, ctx.callerUserId());
       const leave = new Map([...ids(old.members)].filter(([u]) => !guarded.has(u)));
       const newWs = fc.unknown.has("workspaceId") ? undefined : fc.values.workspaceId;
-      return [accessPlan("delete", old.workspaceId, { before: leave, after: new Map(), kept: [], violations: [] }), accessPlan("create", newWs, undefined)];
+      return [
+        accessPlan("delete", old.workspaceId, { before: leave, after: new Map(), kept: [], violations: [] }),
+        accessPlan("create", newWs, undefined),
+      ];
     }
     const p = planFromState(old, declared, ctx.callerUserId());
-    if (p !== undefined && p.violations.length > 0) throw new AccessGuardError(`WorkspaceMembers ${old.workspaceId}`, p.violations);
+    if (p !== undefined && p.violations.length > 0)
+      throw new AccessGuardError(`WorkspaceMembers ${old.workspaceId}`, p.violations);
     return [accessPlan("update", old.workspaceId, p)];
   },
 
@@ -170,7 +224,9 @@ export const workspaceMembersKind: MembershipKind<Shape, WorkspaceMembersOutputs
     const p = await plan(ctx, workspaceId, ids(want.members));
     if (p === undefined) {
       throw _state === undefined
-        ? new Error(`WorkspaceMembers: workspace ${workspaceId} does not exist in the Quick BI organization; look workspaces up by name with getWorkspace`)
+        ? new Error(
+            `WorkspaceMembers: workspace ${workspaceId} does not exist in the Quick BI organization; look workspaces up by name with getWorkspace`,
+          )
         : new GoneError(`WorkspaceMembers ${id}`, `workspace ${workspaceId}`);
     }
     if (p.violations.length > 0) throw new AccessGuardError(`WorkspaceMembers ${id}`, p.violations);
@@ -199,7 +255,11 @@ export const workspaceMembersKind: MembershipKind<Shape, WorkspaceMembersOutputs
     }
     const kept = new Set(p.kept.map((k) => k.userId));
     const done = { ...p, after: result };
-    return { outs: outputsOf(workspaceId, result, kept, p.ownerUserId), outcomes, plan: accessPlan(_state === undefined ? "create" : "update", workspaceId, done) };
+    return {
+      outs: outputsOf(workspaceId, result, kept, p.ownerUserId),
+      outcomes,
+      plan: accessPlan(_state === undefined ? "create" : "update", workspaceId, done),
+    };
   },
 
   async read(id, prev, ctx) {
@@ -229,8 +289,14 @@ export const workspaceMembersKind: MembershipKind<Shape, WorkspaceMembersOutputs
       ]);
     }
     const outcomes = await ctx.services().workspaceMembers.removeMembers(workspaceId, managed);
-    const done = new Map([...after, ...[...managed].filter((u) => outcomes.get(u)?.ok === false).map((u) => [u, seen.roles.get(u)!] as const)]);
-    return { outcomes, plan: accessPlan("delete", workspaceId, { before: seen.roles, after: done, kept: [], violations: [] }) };
+    const done = new Map([
+      ...after,
+      ...[...managed].filter((u) => outcomes.get(u)?.ok === false).map((u) => [u, seen.roles.get(u)!] as const),
+    ]);
+    return {
+      outcomes,
+      plan: accessPlan("delete", workspaceId, { before: seen.roles, after: done, kept: [], violations: [] }),
+    };
   },
 
   fromId: (id) => ({ workspaceId: id }),

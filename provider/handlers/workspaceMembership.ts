@@ -15,7 +15,13 @@ import { ADOPT_REQUIRED } from "./errors";
 import { journalKey } from "./journal";
 import { compact, sameSet } from "./handler";
 import { parseMembershipId } from "./ids";
-import { membershipHandler, type AccessPlan, type ApplyContext, type MembershipKind, type MembershipContext } from "./membership";
+import {
+  membershipHandler,
+  type AccessPlan,
+  type ApplyContext,
+  type MembershipKind,
+  type MembershipContext,
+} from "./membership";
 import type { Handler } from "./handler";
 import { declaredUsers, memberFormChecks, membershipId, membershipReplaces } from "./members";
 import {
@@ -39,7 +45,11 @@ function rolesIn(state: Pick<WorkspaceMembershipOutputs, "userIds" | "roleId" | 
   return new Map(state.userIds.map((u) => [u, state.userRoles?.[u] ?? state.roleId]));
 }
 
-function outputsOf(want: WorkspaceMembershipInputs, roleId: number, members: ReadonlyMap<string, number>): Record<string, unknown> {
+function outputsOf(
+  want: WorkspaceMembershipInputs,
+  roleId: number,
+  members: ReadonlyMap<string, number>,
+): Record<string, unknown> {
   const drifted = [...members].filter(([, r]) => r !== roleId);
   return compact({
     workspaceId: want.workspaceId,
@@ -56,7 +66,13 @@ function outputsOf(want: WorkspaceMembershipInputs, roleId: number, members: Rea
  * with ADOPT_REQUIRED saying what they hold. `known` users were this resource's already (they left out of band and
  * are re-added, no adopt needed).
  */
-async function addOrAdopt(ctx: ApplyContext, workspaceId: string, roleId: number, users: readonly string[], adopt: boolean): Promise<Outcomes> {
+async function addOrAdopt(
+  ctx: ApplyContext,
+  workspaceId: string,
+  roleId: number,
+  users: readonly string[],
+  adopt: boolean,
+): Promise<Outcomes> {
   const svc = ctx.services().workspaceMembers;
   const key = (u: string) => journalKey.workspace(workspaceId, u, roleId);
   // Taken over: with `adopt`, or when an earlier, interrupted run of this resource set out to create it (journal.ts).
@@ -69,7 +85,8 @@ async function addOrAdopt(ctx: ApplyContext, workspaceId: string, roleId: number
   const held = (await svc.getRoles(workspaceId, already, roleId)) ?? new Map<string, number>();
   const absent = already.filter((u) => !held.has(u));
   // Refused as existing but not a member now: someone removed them meanwhile, or the refusal was for the whole list.
-  const retried = absent.length > 0 ? await svc.addMembers(workspaceId, roleId, absent) : new Map<string, MemberOutcome>();
+  const retried =
+    absent.length > 0 ? await svc.addMembers(workspaceId, roleId, absent) : new Map<string, MemberOutcome>();
   const present = already.filter((u) => held.has(u));
   const reRole = present.filter((u) => takeOver(u) && held.get(u) !== roleId);
   const set = reRole.length > 0 ? await svc.setRole(workspaceId, roleId, reRole) : new Map<string, MemberOutcome>();
@@ -101,7 +118,8 @@ export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipO
 
   async checkWithReads(fc, _isNew, ctx) {
     const { workspaceId, role } = fc.values;
-    if (workspaceId === undefined || role === undefined || typeof role !== "number" || isPresetWorkspaceRoleId(role)) return { failures: [] };
+    if (workspaceId === undefined || role === undefined || typeof role !== "number" || isPresetWorkspaceRoleId(role))
+      return { failures: [] };
     // A custom role id: read the workspace's roles once per process (every other resource then checks from memory).
     const roles = await ctx.names.workspaceRoles(workspaceId).catch(() => undefined);
     if (roles === undefined || roles.size === 0 || roles.has(role)) return { failures: [] };
@@ -138,21 +156,36 @@ export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipO
   planCreate(fc) {
     const v = fc.values;
     const target = fc.unknown.has("workspaceId") ? undefined : v.workspaceId;
-    if (target === undefined || v.role === undefined || fc.unknown.has("userIds") || fc.unknown.has("userId") || fc.unknown.has("role")) {
+    if (
+      target === undefined ||
+      v.role === undefined ||
+      fc.unknown.has("userIds") ||
+      fc.unknown.has("userId") ||
+      fc.unknown.has("role")
+    ) {
       return { operation: "create", target };
     }
     const roleId = workspaceRoleId(v.role);
-    return { operation: "create", target, changes: workspaceChanges(new Map(), new Map(declaredUsers(v).map((u) => [u, roleId]))) };
+    return {
+      operation: "create",
+      target,
+      changes: workspaceChanges(new Map(), new Map(declaredUsers(v).map((u) => [u, roleId]))),
+    };
   },
 
   planChange(old, fc, replacing) {
     const v = fc.values;
     const before = rolesIn(old);
     const target = fc.unknown.has("workspaceId") ? undefined : (v.workspaceId ?? old.workspaceId);
-    const unknown = v.role === undefined || fc.unknown.has("role") || fc.unknown.has("userIds") || fc.unknown.has("userId");
+    const unknown =
+      v.role === undefined || fc.unknown.has("role") || fc.unknown.has("userIds") || fc.unknown.has("userId");
     const after = unknown ? undefined : new Map(declaredUsers(v).map((u) => [u, workspaceRoleId(v.role!)]));
     if (replacing) {
-      const leave: AccessPlan = { operation: "delete", target: old.workspaceId, changes: workspaceChanges(before, new Map()) };
+      const leave: AccessPlan = {
+        operation: "delete",
+        target: old.workspaceId,
+        changes: workspaceChanges(before, new Map()),
+      };
       return [leave, { operation: "create", target, changes: after && workspaceChanges(new Map(), after) }];
     }
     return [{ operation: "update", target, changes: after && workspaceChanges(before, after) }];
@@ -206,7 +239,12 @@ export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipO
     const form = { workspaceId, userId: single ?? undefined, role } as WorkspaceMembershipInputs;
     return {
       outs: outputsOf(form, roleId, members),
-      inputs: compact({ workspaceId, userId: single ?? undefined, userIds: single ? undefined : [...members.keys()], role }),
+      inputs: compact({
+        workspaceId,
+        userId: single ?? undefined,
+        userIds: single ? undefined : [...members.keys()],
+        role,
+      }),
     };
   },
 
@@ -219,15 +257,19 @@ export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipO
     const leaving = users.filter((u) => !elsewhere.has(u));
     const outcomes = await ctx.services().workspaceMembers.removeMembers(workspaceId, leaving);
     const before = new Map(leaving.map((u) => [u, prev.userRoles?.[u] ?? prev.roleId ?? 0] as const));
-    return { outcomes, plan: { operation: "delete", target: workspaceId, changes: workspaceChanges(before, new Map()) } };
+    return {
+      outcomes,
+      plan: { operation: "delete", target: workspaceId, changes: workspaceChanges(before, new Map()) },
+    };
   },
 
   fromId(id) {
     const p = parseMembershipId(id);
-    return p === undefined ? {} : { workspaceId: p.parentId, ...(p.kind === "single" ? { userId: p.userId, userIds: [p.userId] } : {}) };
+    return p === undefined
+      ? {}
+      : { workspaceId: p.parentId, ...(p.kind === "single" ? { userId: p.userId, userIds: [p.userId] } : {}) };
   },
 };
-
 
 /** The WorkspaceMembership handler (what the runtime serves for this kind). */
 export function createWorkspaceMembershipHandler(ctx: MembershipContext): Handler {

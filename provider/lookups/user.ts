@@ -51,7 +51,10 @@ function toLookup(u: UserInfo): UserLookup {
 }
 
 /** Users whose account name, nickname or UID contain `keyword` (bounded scan). */
-async function similarUsers(c: QuickBICaller, keyword: string | undefined): Promise<{ account: string; nickName: string; accountId?: string }[]> {
+async function similarUsers(
+  c: QuickBICaller,
+  keyword: string | undefined,
+): Promise<{ account: string; nickName: string; accountId?: string }[]> {
   const out: { account: string; nickName: string; accountId?: string }[] = [];
   for await (const u of iterateUsers(c, { keyword })) {
     out.push({ account: u.AccountName ?? "", nickName: u.NickName ?? "", accountId: u.AccountId || undefined });
@@ -80,13 +83,17 @@ export async function getUser(args: GetUserArgs, opts: LookupOptions = {}): Prom
         same,
         parentAccountName
           ? `Even with parentAccountName ${JSON.stringify(parentAccountName)} Quick BI finds several; use the account UID instead.`
-          : "Pass parentAccountName (the main account the RAM user belongs to, e.g. \"corp@aliyun.com\") or look the user up by account UID.",
+          : 'Pass parentAccountName (the main account the RAM user belongs to, e.g. "corp@aliyun.com") or look the user up by account UID.',
         e.code,
         e.requestId,
       );
     }
     if (!isUserNotFound(e)) throw e;
-    const local = account.includes("@") ? account.slice(0, account.indexOf("@")) : account.includes(":") ? account.slice(account.lastIndexOf(":") + 1) : account;
+    const local = account.includes("@")
+      ? account.slice(0, account.indexOf("@"))
+      : account.includes(":")
+        ? account.slice(account.lastIndexOf(":") + 1)
+        : account;
     let pool = await similarUsers(c, local);
     if (pool.length === 0) pool = await similarUsers(c, undefined);
     const names = pool.flatMap((u) => [u.account, u.nickName]).filter((n) => n !== "");

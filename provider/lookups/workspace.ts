@@ -52,7 +52,14 @@ export async function getWorkspace(args: GetWorkspaceArgs, opts: LookupOptions =
     );
   }
   const pool = hits.length > 0 ? hits : await listAllOrganizationWorkspaces(c);
-  throw new LookupNotFoundError("workspace", name, closeMatches(name, pool.map((w) => w.WorkspaceName)));
+  throw new LookupNotFoundError(
+    "workspace",
+    name,
+    closeMatches(
+      name,
+      pool.map((w) => w.WorkspaceName),
+    ),
+  );
 }
 
 /** `getWorkspace` for Inputs: runs once they are known (also during preview, as it only reads). */

@@ -28,7 +28,10 @@ export const WorkspaceRolesLookupSchema = z.object({
 });
 export type WorkspaceRolesLookup = z.infer<typeof WorkspaceRolesLookupSchema>;
 
-export async function getWorkspaceRoles(args: GetWorkspaceRolesArgs, opts: LookupOptions = {}): Promise<WorkspaceRolesLookup> {
+export async function getWorkspaceRoles(
+  args: GetWorkspaceRolesArgs,
+  opts: LookupOptions = {},
+): Promise<WorkspaceRolesLookup> {
   const { workspaceId } = parseArgs("getWorkspaceRoles", GetWorkspaceRolesArgsSchema, args);
   const c = await lookupClient(opts);
   let defs;
@@ -36,7 +39,13 @@ export async function getWorkspaceRoles(args: GetWorkspaceRolesArgs, opts: Looku
     defs = await listWorkspaceRoles(c, { workspaceId });
   } catch (e) {
     if (isWorkspaceNotFound(e)) {
-      throw new LookupNotFoundError("workspace", workspaceId, [], requestIdOf(e), "Look workspaces up by name with getWorkspace.");
+      throw new LookupNotFoundError(
+        "workspace",
+        workspaceId,
+        [],
+        requestIdOf(e),
+        "Look workspaces up by name with getWorkspace.",
+      );
     }
     throw e;
   }

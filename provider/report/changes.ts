@@ -11,7 +11,10 @@ export function roleLabel(roleId: number): string {
 }
 
 /** userId → role id before and after; users absent from `after` lose access. Sorted: additions, changes, removals. */
-export function workspaceChanges(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): AccessChange[] {
+export function workspaceChanges(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): AccessChange[] {
   const added: AccessChange[] = [];
   const changed: AccessChange[] = [];
   const removed: AccessChange[] = [];

@@ -8,7 +8,10 @@ import { AccessReportEntrySchema, REPORT_PREFIX, type AccessReport, type AccessR
 export type LogLine = string | { readonly message: string };
 
 export class AccessReportParseError extends Error {
-  constructor(readonly line: string, reason: string) {
+  constructor(
+    readonly line: string,
+    reason: string,
+  ) {
     super(`pulumi-quickbi: unreadable access report line (${reason}): ${line.slice(0, 200)}`);
     this.name = "AccessReportParseError";
   }

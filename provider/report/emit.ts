@@ -39,7 +39,8 @@ export class AccessReporter {
       // Best effort: the names being read now complete the file's copy (the engine's display keeps the ids).
       void this.names.settled().then(() => {
         const later = AccessReportEntrySchema.parse(this.named(raw));
-        if (JSON.stringify(later) !== JSON.stringify(entry)) this.append(file, REPORT_PREFIX + JSON.stringify(later), urn);
+        if (JSON.stringify(later) !== JSON.stringify(entry))
+          this.append(file, REPORT_PREFIX + JSON.stringify(later), urn);
       });
     }
     return entry;
@@ -54,13 +55,20 @@ export class AccessReporter {
     try {
       fs.appendFileSync(file, line + "\n");
     } catch (e) {
-      this.log().log("warning", `pulumi-quickbi: could not append the access report to ${file}: ${(e as Error).message}`, urn);
+      this.log().log(
+        "warning",
+        `pulumi-quickbi: could not append the access report to ${file}: ${(e as Error).message}`,
+        urn,
+      );
     }
   }
 
   private missesNames(e: AccessReportEntry): boolean {
     const people = [...e.changes, ...(e.kept ?? [])];
-    return people.some((p) => p.nickName === undefined) || e.changes.some((c) => [c.from, c.to].some((l) => l !== undefined && CUSTOM_ROLE.test(l)));
+    return (
+      people.some((p) => p.nickName === undefined) ||
+      e.changes.some((c) => [c.from, c.to].some((l) => l !== undefined && CUSTOM_ROLE.test(l)))
+    );
   }
 
   /** Nicknames and custom role names this process knows now; ids stay the key. */
@@ -80,7 +88,11 @@ export class AccessReporter {
       ...entry,
       changes: entry.changes.map((c) => {
         const named = nick(c);
-        return { ...named, ...(c.from !== undefined ? { from: label(c.from) } : {}), ...(c.to !== undefined ? { to: label(c.to) } : {}) };
+        return {
+          ...named,
+          ...(c.from !== undefined ? { from: label(c.from) } : {}),
+          ...(c.to !== undefined ? { to: label(c.to) } : {}),
+        };
       }),
       ...(entry.kept ? { kept: entry.kept.map((k) => ({ ...nick(k), role: label(k.role) ?? k.role })) } : {}),
     };

@@ -20,13 +20,21 @@ export function target(e: AccessReportEntry): string {
 /** The multi-line message logged for one resource: at most `maxLines` people, then a count. */
 export function formatEntry(e: AccessReportEntry, maxLines = Number.POSITIVE_INFINITY): string {
   // Without a name (a delete only sees the stored outputs) `resource` already reads "<Type> <id>".
-  const label = e.name !== undefined ? `${e.type} ${e.name}` : e.resource.startsWith(`${e.type} `) ? e.resource : `${e.type} ${e.resource}`;
+  const label =
+    e.name !== undefined
+      ? `${e.type} ${e.name}`
+      : e.resource.startsWith(`${e.type} `)
+        ? e.resource
+        : `${e.type} ${e.resource}`;
   const head = `access ${e.operation === "delete" ? "removed by" : "changes of"} ${label} on ${target(e)}`;
   if (e.unknown) return `${head}: known only at apply (its inputs depend on resources not created yet)`;
   const lines = e.changes.map((c) => `  ${changeLine(c)}`);
   for (const k of e.kept ?? []) lines.push(`  = ${who(k)} ${k.role} kept (${k.reason})`);
   if (lines.length === 0) return `${head}: none`;
-  const shown = lines.length > maxLines ? [...lines.slice(0, maxLines), `  … and ${lines.length - maxLines} more (every change is in the JSON report)`] : lines;
+  const shown =
+    lines.length > maxLines
+      ? [...lines.slice(0, maxLines), `  … and ${lines.length - maxLines} more (every change is in the JSON report)`]
+      : lines;
   return `${head}:\n${shown.join("\n")}`;
 }
 

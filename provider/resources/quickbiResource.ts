@@ -29,7 +29,9 @@ function urnInput(name: string, type: string, opts: pulumi.CustomResourceOptions
 /** Names of the arguments the program passed as secret Outputs (e.g. from `config.requireSecret`). */
 function secretInputs(args: Readonly<Record<string, unknown>>): pulumi.Output<string[] | undefined> {
   const names = Promise.all(
-    Object.entries(args).map(async ([k, v]) => (pulumi.Output.isInstance(v) && (await pulumi.isSecret(v)) ? k : undefined)),
+    Object.entries(args).map(async ([k, v]) =>
+      pulumi.Output.isInstance(v) && (await pulumi.isSecret(v)) ? k : undefined,
+    ),
   ).then((ks) => {
     const secret = ks.filter((k): k is string => k !== undefined);
     // Absent rather than empty: most resources have no secret input, and every byte is stored twice per checkpoint.

@@ -43,7 +43,12 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
   // One listing per process serves every resource; a workspace created since is found by listing again.
   const workspaces = onceUnlessFailed(async () => {
     const list = await listAllOrganizationWorkspaces(c);
-    return new Map(list.map((w) => [w.WorkspaceId, { workspaceId: w.WorkspaceId, name: w.WorkspaceName, ownerUserId: w.Owner || undefined }]));
+    return new Map(
+      list.map((w) => [
+        w.WorkspaceId,
+        { workspaceId: w.WorkspaceId, name: w.WorkspaceName, ownerUserId: w.Owner || undefined },
+      ]),
+    );
   });
 
   return {
@@ -55,7 +60,12 @@ export function createDirectoryService(c: QuickBICaller): DirectoryService {
         if (isWorkspaceNotFound(e)) return undefined;
         throw e;
       }
-      return new Map(list.map((m) => [m.UserId, { userId: m.UserId, nickName: m.NickName || undefined, presetRoleId: m.Role?.RoleId }]));
+      return new Map(
+        list.map((m) => [
+          m.UserId,
+          { userId: m.UserId, nickName: m.NickName || undefined, presetRoleId: m.Role?.RoleId },
+        ]),
+      );
     },
 
     async workspace(workspaceId) {

@@ -70,7 +70,10 @@ export function createGroupMemberService(c: QuickBICaller): GroupMemberService &
     });
     if (refused.length <= 1) return res;
     const half = Math.ceil(refused.length / 2);
-    const [a, b] = await Promise.all([addSplitting(userGroupId, refused.slice(0, half)), addSplitting(userGroupId, refused.slice(half))]);
+    const [a, b] = await Promise.all([
+      addSplitting(userGroupId, refused.slice(0, half)),
+      addSplitting(userGroupId, refused.slice(half)),
+    ]);
     return new Map([...res, ...a, ...b]);
   }
 
@@ -95,7 +98,9 @@ export function createGroupMemberService(c: QuickBICaller): GroupMemberService &
         if (groups.length === 1) return allWith(groups, failureOf(e));
       }
       // Refused as a whole: one group (or the user) is the cause. Group by group, each answer names its own.
-      const each = await Promise.all(groups.map(async (g) => [g, (await addSplitting(g, [userId])).get(userId) ?? OK] as const));
+      const each = await Promise.all(
+        groups.map(async (g) => [g, (await addSplitting(g, [userId])).get(userId) ?? OK] as const),
+      );
       return new Map(each);
     },
 
@@ -109,7 +114,9 @@ export function createGroupMemberService(c: QuickBICaller): GroupMemberService &
         if (isUserNotFound(e)) return allWith(groups, OK);
         if (groups.length === 1) return allWith(groups, failureOf(e));
       }
-      const each = await Promise.all(groups.map(async (g) => [g, (await this.removeMembers(g, [userId])).get(userId) ?? OK] as const));
+      const each = await Promise.all(
+        groups.map(async (g) => [g, (await this.removeMembers(g, [userId])).get(userId) ?? OK] as const),
+      );
       return new Map(each);
     },
 

@@ -7,7 +7,11 @@ import type { QuickBICaller } from "../api/call";
 import { createDirectoryService, type DirectoryService } from "./directory";
 import { createGroupMemberService, type GroupMemberService, type UserGroupsService } from "./groupMembers";
 import { createUserService, type UserService } from "./users";
-import { createWorkspaceMemberService, type WorkspaceMemberCalls, type WorkspaceMemberService } from "./workspaceMembers";
+import {
+  createWorkspaceMemberService,
+  type WorkspaceMemberCalls,
+  type WorkspaceMemberService,
+} from "./workspaceMembers";
 
 export type { DirectoryService, WorkspaceInfo, WorkspaceMember } from "./directory";
 export type { GroupMemberService, UserGroupsService } from "./groupMembers";

@@ -16,7 +16,13 @@ export type MemberOutcome =
       readonly action?: string;
     };
 
-export type MemberFailure = { readonly userId: string; readonly code: string; readonly message: string; readonly requestId?: string; readonly action?: string };
+export type MemberFailure = {
+  readonly userId: string;
+  readonly code: string;
+  readonly message: string;
+  readonly requestId?: string;
+  readonly action?: string;
+};
 
 export type Outcomes = Map<string, MemberOutcome>;
 
@@ -37,7 +43,8 @@ export function allWith(userIds: readonly string[], outcome: MemberOutcome): Out
 
 export function failures(outcomes: Outcomes): MemberFailure[] {
   const out: MemberFailure[] = [];
-  for (const [userId, o] of outcomes) if (!o.ok) out.push({ userId, code: o.code, message: o.message, requestId: o.requestId, action: o.action });
+  for (const [userId, o] of outcomes)
+    if (!o.ok) out.push({ userId, code: o.code, message: o.message, requestId: o.requestId, action: o.action });
   return out;
 }
 
@@ -51,7 +58,12 @@ export function applied(outcomes: Outcomes): number {
  * Codes with which Quick BI refuses to add someone who is a member already: AddUserToWorkspace's error, and the
  * AE code AddWorkspaceUsers puts in FailureDetail ("AE0150010001: This user already exists.").
  */
-const ALREADY_MEMBER = new Set(["User.AlreadyIn.Workspace", "AE0150010001", "Member.ExistInWorkspace.Error", "User.AlreadyIn.Role"]);
+const ALREADY_MEMBER = new Set([
+  "User.AlreadyIn.Workspace",
+  "AE0150010001",
+  "Member.ExistInWorkspace.Error",
+  "User.AlreadyIn.Role",
+]);
 /** Codes with which Quick BI refuses a change for someone who is not a member (any more). */
 const NOT_MEMBER = new Set(["User.NotIn.Workspace", "AE0150010004"]);
 
@@ -68,7 +80,10 @@ export function isNotMember(o: MemberOutcome | undefined): boolean {
  * literal "notExsistUserIds"). Returns the entry for this user if keyed by its id, else the single entry if there is
  * only one kind of failure, else undefined.
  */
-export function detailFor(userId: string, detail: Readonly<Record<string, string>>): { code: string; message: string } | undefined {
+export function detailFor(
+  userId: string,
+  detail: Readonly<Record<string, string>>,
+): { code: string; message: string } | undefined {
   const own = detail[userId];
   if (own !== undefined) return splitDetail(own);
   const values = [...new Set(Object.values(detail))];

@@ -34,12 +34,20 @@ export interface WorkspaceMemberService {
    * workspace itself does not exist. When a member holds several roles and one of them is `preferRoleId`, that one
    * is reported (the member already has what was asked for).
    */
-  getRoles(workspaceId: string, userIds: readonly string[], preferRoleId?: number): Promise<Map<string, number> | undefined>;
+  getRoles(
+    workspaceId: string,
+    userIds: readonly string[],
+    preferRoleId?: number,
+  ): Promise<Map<string, number> | undefined>;
   /**
    * The same, for a refresh: the coalesced service answers every resource of a workspace from one recent listing
    * (batching/snapshots.ts). Never used before a write.
    */
-  observeRoles(workspaceId: string, userIds: readonly string[], preferRoleId?: number): Promise<Map<string, number> | undefined>;
+  observeRoles(
+    workspaceId: string,
+    userIds: readonly string[],
+    preferRoleId?: number,
+  ): Promise<Map<string, number> | undefined>;
   /**
    * Adds users with a role; a user who is a member already gets Quick BI's refusal (`isAlreadyMember`), so no read is
    * needed before the write. Preset role and several users: AddWorkspaceUsers; otherwise AddUserToWorkspace per user.
@@ -52,7 +60,9 @@ export interface WorkspaceMemberService {
 }
 
 /** What a read found for one user: the workspace is gone, or the user's preset role (absent: not a member). */
-export type RoleRead = { readonly workspace: "absent" } | { readonly workspace: "present"; readonly member: boolean; readonly presetRoleId?: number };
+export type RoleRead =
+  | { readonly workspace: "absent" }
+  | { readonly workspace: "present"; readonly member: boolean; readonly presetRoleId?: number };
 
 /** The direct service, plus the reads the coalesced service combines across resources. */
 export interface WorkspaceMemberCalls extends WorkspaceMemberService {
@@ -61,7 +71,12 @@ export interface WorkspaceMemberCalls extends WorkspaceMemberService {
   /** One user's preset role (QueryUserRoleInfoInWorkspace): one call whatever the workspace's size. */
   readOne(workspaceId: string, userId: string): Promise<RoleRead>;
   /** Turns per-user reads into roles, asking for custom roles where the reads show none or another one. */
-  resolveRoles(workspaceId: string, userIds: readonly string[], reads: readonly RoleRead[], preferRoleId?: number): Promise<Map<string, number> | undefined>;
+  resolveRoles(
+    workspaceId: string,
+    userIds: readonly string[],
+    reads: readonly RoleRead[],
+    preferRoleId?: number,
+  ): Promise<Map<string, number> | undefined>;
 }
 
 export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberCalls {
@@ -83,7 +98,8 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberC
       if (isWorkspaceNotFound(e)) return { workspace: "absent" };
       if (isMembershipNotFound(e) || isUserNotFound(e)) return { workspace: "present", member: false };
       // A member holding custom roles only.
-      if (isQuickBIApiError(e) && e.code === "User.PresetWorkspaceRole.NotExist") return { workspace: "present", member: true };
+      if (isQuickBIApiError(e) && e.code === "User.PresetWorkspaceRole.NotExist")
+        return { workspace: "present", member: true };
       throw e;
     }
   }
@@ -117,18 +133,29 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberC
           return;
         }
         // The listing shows preset roles only; a custom role needs the per-user role listing.
-        const held = [...(r.presetRoleId !== undefined ? [r.presetRoleId] : []), ...(await rolesOfUser(workspaceId, u))];
-        const role = preferRoleId !== undefined && held.includes(preferRoleId) ? preferRoleId : (held.find(isPresetWorkspaceRoleId) ?? held[0]);
+        const held = [
+          ...(r.presetRoleId !== undefined ? [r.presetRoleId] : []),
+          ...(await rolesOfUser(workspaceId, u)),
+        ];
+        const role =
+          preferRoleId !== undefined && held.includes(preferRoleId)
+            ? preferRoleId
+            : (held.find(isPresetWorkspaceRoleId) ?? held[0]);
         if (role !== undefined) roles.set(u, role);
       }),
     );
     return roles;
   }
 
-  async function getRoles(workspaceId: string, userIds: readonly string[], preferRoleId?: number): Promise<Map<string, number> | undefined> {
+  async function getRoles(
+    workspaceId: string,
+    userIds: readonly string[],
+    preferRoleId?: number,
+  ): Promise<Map<string, number> | undefined> {
     const users = [...new Set(userIds)];
     if (users.length === 0) return new Map();
-    if (users.length === 1) return resolveRoles(workspaceId, users, [await readOne(workspaceId, users[0])], preferRoleId);
+    if (users.length === 1)
+      return resolveRoles(workspaceId, users, [await readOne(workspaceId, users[0])], preferRoleId);
     const all = await roster(workspaceId);
     if (all === undefined) return undefined;
     const reads = users.map((u): RoleRead => ({ workspace: "present", member: all.has(u), presetRoleId: all.get(u) }));
@@ -139,13 +166,26 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberC
    * Per-user outcome of one batch answer: FailureDetail keyed by user ids speaks for itself; anything else (opaque
    * keys, counts only) is settled by reading what Quick BI holds now.
    */
-  async function attribute(workspaceId: string, roleId: number, users: readonly string[], r: BatchResult, action: string): Promise<Outcomes> {
+  async function attribute(
+    workspaceId: string,
+    roleId: number,
+    users: readonly string[],
+    r: BatchResult,
+    action: string,
+  ): Promise<Outcomes> {
     const failed = (u: string, fallback: string): MemberOutcome => {
       const d = detailFor(u, r.failureDetail);
-      return { ok: false, code: d?.code ?? r.code ?? "BatchItem.Failed", message: d?.message ?? r.message ?? fallback, requestId: r.requestId, action };
+      return {
+        ok: false,
+        code: d?.code ?? r.code ?? "BatchItem.Failed",
+        message: d?.message ?? r.message ?? fallback,
+        requestId: r.requestId,
+        action,
+      };
     };
     // Success:false: nothing was persisted, but the answer may still say why per user.
-    if (!r.requestSucceeded) return new Map(users.map((u) => [u, failed(u, "Quick BI answered Success:false; nothing was applied")]));
+    if (!r.requestSucceeded)
+      return new Map(users.map((u) => [u, failed(u, "Quick BI answered Success:false; nothing was applied")]));
     if (r.failure === 0) return allWith(users, OK);
     if (keyedByUser(users, r.failureDetail)) {
       return new Map(users.map((u) => [u, r.failureDetail[u] === undefined ? OK : failed(u, "failed")]));
@@ -156,7 +196,10 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberC
         u,
         now.get(u) === roleId
           ? OK
-          : failed(u, `Quick BI reported ${r.failure} of ${r.total} users as failed without naming them, and a re-read shows this user without the role`),
+          : failed(
+              u,
+              `Quick BI reported ${r.failure} of ${r.total} users as failed without naming them, and a re-read shows this user without the role`,
+            ),
       ]),
     );
   }
@@ -205,7 +248,13 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberC
           writeOnce(
             {
               send: async (sending, verify: Verify) =>
-                attribute(workspaceId, roleId, sending, await addWorkspaceUsers(c, { workspaceId, userIds: sending, roleId }, { verify }), "AddWorkspaceUsers"),
+                attribute(
+                  workspaceId,
+                  roleId,
+                  sending,
+                  await addWorkspaceUsers(c, { workspaceId, userIds: sending, roleId }, { verify }),
+                  "AddWorkspaceUsers",
+                ),
               landed: landedWith(workspaceId, roleId),
             },
             part,
@@ -222,7 +271,13 @@ export function createWorkspaceMemberService(c: QuickBICaller): WorkspaceMemberC
       }
       // Overwriting a role is idempotent, so the client may resend it blindly.
       return perChunk(users, MAX_USERS_PER_BATCH, async (part) =>
-        attribute(workspaceId, roleId, part, await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }), "UpdateWorkspaceUsersRole"),
+        attribute(
+          workspaceId,
+          roleId,
+          part,
+          await updateWorkspaceUsersRole(c, { workspaceId, userIds: part, roleId }),
+          "UpdateWorkspaceUsersRole",
+        ),
       );
     },
 

@@ -16,7 +16,9 @@ const REPO = path.resolve(__dirname, "../..");
 let result: DemoResult;
 beforeAll(async () => {
   if (!fs.existsSync(path.join(REPO, "bin/provider/runtime.js"))) {
-    throw new Error("bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)");
+    throw new Error(
+      "bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)",
+    );
   }
   result = await runDemo({ quiet: true, engine: "offline", sharedHost: true });
 }, 90_000);
@@ -41,7 +43,8 @@ test("every phase ran and every check passed; exit status 0", () => {
     "up",
     "destroy",
   ]);
-  for (const p of result.phases) for (const c of p.checks) expect(`${p.title}: ${c.name} ${c.ok}`).toBe(`${p.title}: ${c.name} true`);
+  for (const p of result.phases)
+    for (const c of p.checks) expect(`${p.title}: ${c.name} ${c.ok}`).toBe(`${p.title}: ${c.name} true`);
 });
 
 test("the output says plainly which engine ran, first, and why (--engine offline forces the driver)", () => {
@@ -56,7 +59,8 @@ test("first preview and up: 8 creates, and the up did what the preview said", ()
 });
 
 test("previews and the refresh make no writes", () => {
-  for (const p of result.phases.filter((x) => x.operation === "preview" || x.operation === "refresh")) expect([p.title, p.writes]).toEqual([p.title, 0]);
+  for (const p of result.phases.filter((x) => x.operation === "preview" || x.operation === "refresh"))
+    expect([p.title, p.writes]).toEqual([p.title, 0]);
 });
 
 test("the second preview of an unchanged program shows no changes", () => {
@@ -71,11 +75,24 @@ test("the staged change previews + create, ~ update, +- replace, - delete, and t
   const preview = phase(3).report!;
   expect(preview.counts).toMatchObject({ create: 1, update: 3, replace: 1, delete: 1 });
   const ops = plannedOps(preview);
-  expect(ops).toEqual(expect.arrayContaining([expect.stringMatching(/^create .*QuickBIUser::priya$/), expect.stringMatching(/^delete .*QuickBIUser::omar$/), expect.stringMatching(/^replace .*WorkspaceMembership::grant-lena$/), expect.stringMatching(/^update .*WorkspaceMembership::team-sales-analysts$/)]));
+  expect(ops).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^create .*QuickBIUser::priya$/),
+      expect.stringMatching(/^delete .*QuickBIUser::omar$/),
+      expect.stringMatching(/^replace .*WorkspaceMembership::grant-lena$/),
+      expect.stringMatching(/^update .*WorkspaceMembership::team-sales-analysts$/),
+    ]),
+  );
   expect(plannedOps(phase(4).report!)).toEqual(ops);
   expect(result.lines.some((l) => /team-sales-analysts\s+update\s+\[role: analyst→viewer\]/.test(l))).toBe(true);
   expect(phase(4).quickbiChanges).toEqual(
-    expect.arrayContaining(["~ Nora New in Sales Analytics: analyst → viewer", "- user Omar Ops", "+ Lena Lead joined Finance as admin", "- Lena Lead left Sales Analytics (was admin)", "+ Priya New joined group Business"]),
+    expect.arrayContaining([
+      "~ Nora New in Sales Analytics: analyst → viewer",
+      "- user Omar Ops",
+      "+ Lena Lead joined Finance as admin",
+      "- Lena Lead left Sales Analytics (was admin)",
+      "+ Priya New joined group Business",
+    ]),
   );
 });
 
@@ -85,20 +102,28 @@ test("the provider's access report of the staged preview lists each user's chang
     ["Arjun Analyst", "analyst", "viewer"],
     ["Nora New", "analyst", "viewer"],
   ]);
-  expect(phase(3).accessReport.find((e) => e.name === "team-platform")?.changes).toEqual([expect.objectContaining({ nickName: "Omar Ops", from: "developer" })]);
+  expect(phase(3).accessReport.find((e) => e.name === "team-platform")?.changes).toEqual([
+    expect.objectContaining({ nickName: "Omar Ops", from: "developer" }),
+  ]);
   expect(result.lines.join("\n")).toContain("**Quick BI access changes**");
 });
 
 test("the out-of-band edits are real signed calls, and the refresh reports the drift", () => {
   expect(phase(6).writes).toBe(2);
-  expect(phase(6).quickbiChanges).toEqual(["~ Nora New in Sales Analytics: viewer → analyst", "- Lena Lead left Finance (was admin)"]);
+  expect(phase(6).quickbiChanges).toEqual([
+    "~ Nora New in Sales Analytics: viewer → analyst",
+    "- Lena Lead left Finance (was admin)",
+  ]);
   const refresh = phase(7).report!;
   expect(refresh.counts).toMatchObject({ "refresh-changed": 1, "refresh-deleted": 1 });
   expect(refresh.steps.find((s) => s.op === "refresh-changed")?.name).toBe("team-sales-analysts");
   expect(refresh.steps.find((s) => s.op === "refresh-deleted")?.name).toBe("grant-lena");
   // The next preview puts it back: the grant is created again and the team's role corrected.
   expect(phase(8).report!.counts).toMatchObject({ create: 1, update: 1, replace: 0, delete: 0 });
-  expect(phase(9).quickbiChanges.sort()).toEqual(["+ Lena Lead joined Finance as admin", "~ Nora New in Sales Analytics: analyst → viewer"]);
+  expect(phase(9).quickbiChanges.sort()).toEqual([
+    "+ Lena Lead joined Finance as admin",
+    "~ Nora New in Sales Analytics: analyst → viewer",
+  ]);
 });
 
 test("destroy deletes every resource and leaves Quick BI as the demo found it", () => {
@@ -148,7 +173,9 @@ test("the `npm run demo` process exits 1 when the requested engine cannot be had
     timeout: 30_000,
   });
   expect(r.status).toBe(1);
-  expect(r.stdout).toMatch(/--engine pulumi: no Pulumi CLI could be had: no `pulumi` on PATH, no cached build, and no `go` on PATH/);
+  expect(r.stdout).toMatch(
+    /--engine pulumi: no Pulumi CLI could be had: no `pulumi` on PATH, no cached build, and no `go` on PATH/,
+  );
   expect(r.stderr).toMatch(/install the official Pulumi CLI[\s\S]*install Go >= 1\.25/);
 });
 
@@ -179,7 +206,13 @@ test("`npm run demo` with no CLI and no Go falls back to the offline driver and 
 
 // Last in the file: the abandoned program keeps the SDK's one program slot (engine/program.ts runs one at a time).
 test("a step that never finishes fails the demo at its deadline instead of hanging it", async () => {
-  const stuck = await runDemo({ quiet: true, engine: "offline", sharedHost: true, stepDeadlineMs: 3_000, program: () => new Promise<never>(() => undefined) });
+  const stuck = await runDemo({
+    quiet: true,
+    engine: "offline",
+    sharedHost: true,
+    stepDeadlineMs: 3_000,
+    program: () => new Promise<never>(() => undefined),
+  });
   expect(stuck.exitCode).toBe(1);
   expect(stuck.failures.join("\n")).toMatch(/did not finish within 3 s/);
 }, 60_000);

@@ -20,14 +20,29 @@ describeWithCli("npm run demo on the real Pulumi CLI", (cli) => {
 
   test("auto picks the real engine and says which CLI and version, first", () => {
     expect(result.engine).toBe("pulumi-cli");
-    expect(result.lines[1]).toMatch(/^Engine: the Pulumi CLI 3\.\d+\.\d+ \(.*\/pulumi, from PULUMI_QUICKBI_CLI_DIR\) through the Automation API/);
+    expect(result.lines[1]).toMatch(
+      /^Engine: the Pulumi CLI 3\.\d+\.\d+ \(.*\/pulumi, from PULUMI_QUICKBI_CLI_DIR\) through the Automation API/,
+    );
   });
 
   test("every phase ran and every check passed; exit status 0", () => {
     expect(result.failures).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(result.phases.map((p) => p.operation)).toEqual(["preview", "up", "preview", "preview", "up", "preview", "out-of-band", "refresh", "preview", "up", "destroy"]);
-    for (const p of result.phases) for (const c of p.checks) expect(`${p.title}: ${c.name} ${c.ok}`).toBe(`${p.title}: ${c.name} true`);
+    expect(result.phases.map((p) => p.operation)).toEqual([
+      "preview",
+      "up",
+      "preview",
+      "preview",
+      "up",
+      "preview",
+      "out-of-band",
+      "refresh",
+      "preview",
+      "up",
+      "destroy",
+    ]);
+    for (const p of result.phases)
+      for (const c of p.checks) expect(`${p.title}: ${c.name} ${c.ok}`).toBe(`${p.title}: ${c.name} true`);
   });
 
   test("the engine's steps are those of the offline run: 8 creates; the staged change; the drift; 8 deletes", () => {

@@ -1,13 +1,24 @@
 /**
- * The README is the front door and the single user-facing document: it must start with the two commands, its
- * internal links must land on a heading, its file links must exist, and CI must run the test command it names.
+ * The documentation: a short README as the front door (the two commands first), reference pages under docs/, and the
+ * emulator's own page. On every page, internal links land on a heading, file links exist, and every command a reader
+ * is told to run exists (npm scripts, the package's bins). CI runs the test command the README names.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { QUIRK_NAMES } from "../../emulator";
 
 const REPO = path.resolve(__dirname, "../..");
-const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+const read = (p: string) => fs.readFileSync(path.join(REPO, p), "utf8");
+const readme = read("README.md");
+const PAGES = [
+  "README.md",
+  "emulator/README.md",
+  ...fs
+    .readdirSync(path.join(REPO, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
+const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string>; bin: Record<string, string> };
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes, repeats numbered. */
 function anchors(md: string): Set<string> {
@@ -41,39 +52,48 @@ test("the README opens with the demo and test commands, before any other section
   expect(firstSections).toMatch(/^npm test\b/m);
 });
 
-test("every internal link lands on a README heading", () => {
-  const have = anchors(readme);
-  const internal = links(readme).filter((l) => l.startsWith("#"));
-  expect(internal.length).toBeGreaterThan(10);
-  expect(internal.map((l) => l.slice(1)).filter((a) => !have.has(a))).toEqual([]);
-  // The anchor rule itself: a heading with punctuation and a repeated one.
-  expect(anchors("## Limits, stated plainly\n## A\n## A")).toEqual(new Set(["limits-stated-plainly", "a", "a-1"]));
+test("the README is a short front door that links every reference page", () => {
+  expect(readme.split("\n").length).toBeLessThanOrEqual(260);
+  for (const page of PAGES.filter((p) => p.startsWith("docs/"))) expect(readme).toContain(`](${page})`);
+  expect(readme).toContain("](emulator/README.md)");
 });
 
-test("every relative file link points at a file of the repository", () => {
-  const missing = links(readme)
-    .filter((l) => !l.startsWith("#") && !/^[a-z]+:/.test(l))
-    .map((l) => l.split("#")[0])
-    .filter((f) => !fs.existsSync(path.join(REPO, f)));
-  expect(missing).toEqual([]);
+test.each(PAGES)("%s: internal links land on its headings, file links exist (and their anchors too)", (page) => {
+  const text = read(page);
+  const dir = path.dirname(page);
+  const problems: string[] = [];
+  for (const link of links(text)) {
+    if (/^[a-z]+:/.test(link)) continue;
+    const [file, frag] = link.split("#");
+    const target = file === "" ? page : path.normalize(path.join(dir, file));
+    if (!fs.existsSync(path.join(REPO, target))) {
+      problems.push(`${link}: no file ${target}`);
+      continue;
+    }
+    if (frag !== undefined && target.endsWith(".md") && !anchors(read(target)).has(frag))
+      problems.push(`${link}: no heading #${frag} in ${target}`);
+  }
+  expect(problems).toEqual([]);
+});
+
+test.each(PAGES)("%s: every command it names exists (npm scripts and the package's bins)", (page) => {
+  const text = read(page);
+  const scripts = [...text.matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1]);
+  expect(scripts.filter((s) => !(s in pkg.scripts))).toEqual([]);
+  const bins = [...text.matchAll(/npx (quickbi-[\w-]+)/g)].map((m) => m[1]);
+  expect(bins.filter((b) => !(b in pkg.bin))).toEqual([]);
 });
 
 test("CI runs the README's test command", () => {
-  const ci = fs.readFileSync(path.join(REPO, ".ci/run"), "utf8");
-  expect(ci).toMatch(/npm test\b/);
+  expect(read(".ci/run")).toMatch(/npm test\b/);
 });
 
-test("the emulator's own page: its internal links land on its headings and its file links exist", () => {
-  const page = fs.readFileSync(path.join(REPO, "emulator/README.md"), "utf8");
-  const have = anchors(page);
-  const all = links(page);
-  expect(all.filter((l) => l.startsWith("#")).map((l) => l.slice(1)).filter((a) => !have.has(a))).toEqual([]);
-  const files = all.filter((l) => !l.startsWith("#") && !/^[a-z]+:/.test(l));
-  expect(files.map((l) => l.split("#")[0]).filter((f) => !fs.existsSync(path.join(REPO, "emulator", f)))).toEqual([]);
-  // Links into the main README land on its headings.
-  const intoReadme = files.filter((l) => l.startsWith("../README.md#")).map((l) => l.split("#")[1]);
-  expect(intoReadme.filter((a) => !anchors(readme).has(a))).toEqual([]);
-  // The table the issue asks for, and every quirk named in it.
+test("the emulator's page has the table of what the pages leave open, naming every quirk", () => {
+  const page = read("emulator/README.md");
   expect(page).toContain("## What the pages leave open");
   for (const q of QUIRK_NAMES) expect(page).toContain(`\`${q}\``);
+});
+
+test("the anchor rule itself: a heading with punctuation and a repeated one", () => {
+  expect(anchors("## Limits, stated plainly\n## A\n## A")).toEqual(new Set(["limits-stated-plainly", "a", "a-1"]));
 });

@@ -5,7 +5,19 @@
 import { GroupMembers, GroupMembership } from "pulumi-quickbi";
 import { addUserGroupMember, deleteUserGroup } from "../../provider/api/operations";
 import { ProviderHost } from "../../engine/host";
-import { SEED, Tracked, callsSince, groupMembersOf, lastSeq, plain, quickbiState, register, startHarness, stopHarness, type Harness } from "./harness";
+import {
+  SEED,
+  Tracked,
+  callsSince,
+  groupMembersOf,
+  lastSeq,
+  plain,
+  quickbiState,
+  register,
+  startHarness,
+  stopHarness,
+  type Harness,
+} from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,9 +29,11 @@ afterAll(async () => {
 beforeEach(() => h.emu.reset());
 
 async function reg(name: string, args: ConstructorParameters<typeof GroupMembers>[1]) {
-  return (await register(() => {
-    new GroupMembers(name, args);
-  }, h.config)).get(name)!;
+  return (
+    await register(() => {
+      new GroupMembers(name, args);
+    }, h.config)
+  ).get(name)!;
 }
 
 async function members(userGroupId: string) {
@@ -33,7 +47,11 @@ test("lifecycle: create sets the exact list, refresh shows an out-of-band member
   const t = new Tracked(h.host, r1);
   await t.create();
   expect(t.id).toBe(SEED.engineering);
-  expect(plain(t.outputs)).toMatchObject({ userGroupId: SEED.engineering, userIds: [SEED.dana, SEED.fatima], protectedUserIds: [] });
+  expect(plain(t.outputs)).toMatchObject({
+    userGroupId: SEED.engineering,
+    userIds: [SEED.dana, SEED.fatima],
+    protectedUserIds: [],
+  });
   expect(await members(SEED.engineering)).toEqual(new Set([SEED.dana, SEED.fatima]));
 
   expect(await t.refresh()).toBe(true);
@@ -45,7 +63,11 @@ test("lifecycle: create sets the exact list, refresh shows an out-of-band member
   expect((await t.diff(r1)).diff.changes).toBe("DIFF_SOME");
   const seq = await lastSeq(h.emu);
   expect(await t.up(r1)).toBe("update");
-  expect((await callsSince(h.emu, seq)).filter((c) => c.code === "OK" && c.action === "DeleteUserGroupMember").map((c) => c.params.UserId)).toEqual([SEED.pavel]);
+  expect(
+    (await callsSince(h.emu, seq))
+      .filter((c) => c.code === "OK" && c.action === "DeleteUserGroupMember")
+      .map((c) => c.params.UserId),
+  ).toEqual([SEED.pavel]);
   expect(await members(SEED.engineering)).toEqual(new Set([SEED.dana, SEED.fatima]));
 
   // update: swap a member
@@ -76,7 +98,11 @@ test("a deleted group: refresh drops the resource, delete succeeds", async () =>
 });
 
 test("guard: the provider's own identity is kept in the group when unlisted", async () => {
-  const host = await ProviderHost.start({ cwd: h.workspace.dir, env: { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined }, callTimeoutMs: 60_000 });
+  const host = await ProviderHost.start({
+    cwd: h.workspace.dir,
+    env: { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined },
+    callTimeoutMs: 60_000,
+  });
   try {
     await host.configure({ ...h.config, "quickbi:callerUserId": SEED.diego });
     const t = new Tracked(host, await reg("eng-self", { userGroupId: SEED.engineering, userIds: [SEED.fatima] }));
@@ -93,18 +119,24 @@ test("guard: the provider's own identity is kept in the group when unlisted", as
 
 test("mixing with GroupMembership on the same group fails the second check", async () => {
   // Claims live as long as the provider process (one operation with the CLI): a fresh host for this scenario.
-  const host = await ProviderHost.start({ cwd: h.workspace.dir, env: { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined }, callTimeoutMs: 60_000 });
+  const host = await ProviderHost.start({
+    cwd: h.workspace.dir,
+    env: { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined },
+    callTimeoutMs: 60_000,
+  });
   await host.configure(h.config);
   try {
-  const regs = await register(() => {
-    new GroupMembership("extra-biz", { userGroupId: SEED.business, userId: SEED.pavel });
-    new GroupMembers("exact-biz", { userGroupId: SEED.business, userIds: [SEED.anna] });
-  }, h.config);
-  expect((await host.check(regs.get("extra-biz")!.urn, {}, regs.get("extra-biz")!.inputs)).failures).toEqual([]);
-  const exact = await host.check(regs.get("exact-biz")!.urn, {}, regs.get("exact-biz")!.inputs);
-  expect(exact.failures).toHaveLength(1);
-  expect(exact.failures[0].property).toBe("userGroupId");
-  expect(exact.failures[0].reason).toMatch(/user group .* is managed authoritatively by GroupMembers "exact-biz" and additively by GroupMembership "extra-biz"/);
+    const regs = await register(() => {
+      new GroupMembership("extra-biz", { userGroupId: SEED.business, userId: SEED.pavel });
+      new GroupMembers("exact-biz", { userGroupId: SEED.business, userIds: [SEED.anna] });
+    }, h.config);
+    expect((await host.check(regs.get("extra-biz")!.urn, {}, regs.get("extra-biz")!.inputs)).failures).toEqual([]);
+    const exact = await host.check(regs.get("exact-biz")!.urn, {}, regs.get("exact-biz")!.inputs);
+    expect(exact.failures).toHaveLength(1);
+    expect(exact.failures[0].property).toBe("userGroupId");
+    expect(exact.failures[0].reason).toMatch(
+      /user group .* is managed authoritatively by GroupMembers "exact-biz" and additively by GroupMembership "extra-biz"/,
+    );
   } finally {
     await host.stop();
   }
@@ -113,5 +145,7 @@ test("mixing with GroupMembership on the same group fails the second check", asy
 test("check of a new resource on a group that does not exist fails on userGroupId", async () => {
   const r = await reg("nowhere", { userGroupId: "no-such-group", userIds: [SEED.dana] });
   const checked = await h.host.check(r.urn, {}, r.inputs);
-  expect(checked.failures).toEqual([{ property: "userGroupId", reason: expect.stringMatching(/does not exist.*getUserGroup/) }]);
+  expect(checked.failures).toEqual([
+    { property: "userGroupId", reason: expect.stringMatching(/does not exist.*getUserGroup/) },
+  ]);
 });

@@ -50,13 +50,18 @@ function program(v: 1 | 2 | 3) {
     const sales = await getWorkspace({ name: "Sales Analytics" });
     const finance = getWorkspaceOutput({ name: v === 3 ? "Data Platform Sandbox" : "Finance" });
     const [diego, fatima, dana, pavel] = await Promise.all(
-      ["diego.dev", "fatima.data", "dana.dev", "pavel.perm"].map(async (account) => (await getUser({ account })).userId),
+      ["diego.dev", "fatima.data", "dana.dev", "pavel.perm"].map(
+        async (account) => (await getUser({ account })).userId,
+      ),
     );
     const eng = await getUserGroup({ name: "Engineering" });
     const biz = await getUserGroup({ name: "Business" });
     new WorkspaceMembers("sales-exact", {
       workspaceId: sales.workspaceId,
-      members: v === 1 ? { [diego]: "developer", [fatima]: "viewer" } : { [diego]: "viewer", [fatima]: "viewer", [dana]: "analyst" },
+      members:
+        v === 1
+          ? { [diego]: "developer", [fatima]: "viewer" }
+          : { [diego]: "viewer", [fatima]: "viewer", [dana]: "analyst" },
     });
     new WorkspaceMembership("finance-readers", {
       workspaceId: finance.workspaceId,
@@ -79,11 +84,13 @@ function actualChanges(before: Seed, after: Seed): Actual {
     m.set(userId, c);
     out.set(target, m);
   };
-  const ws = (s: Seed) => new Map(s.workspaceMembers.map((m) => [`${m.workspaceId}/${m.userId}`, LABEL[m.roleId] ?? `role ${m.roleId}`]));
+  const ws = (s: Seed) =>
+    new Map(s.workspaceMembers.map((m) => [`${m.workspaceId}/${m.userId}`, LABEL[m.roleId] ?? `role ${m.roleId}`]));
   const [a, b] = [ws(before), ws(after)];
   for (const k of new Set([...a.keys(), ...b.keys()])) {
     const [target, userId] = k.split("/");
-    if (a.get(k) !== b.get(k)) put(target, userId, { ...(a.has(k) ? { from: a.get(k) } : {}), ...(b.has(k) ? { to: b.get(k) } : {}) });
+    if (a.get(k) !== b.get(k))
+      put(target, userId, { ...(a.has(k) ? { from: a.get(k) } : {}), ...(b.has(k) ? { to: b.get(k) } : {}) });
   }
   const gm = (s: Seed) => new Set(s.userGroupMembers.map((m) => `${m.userGroupId}/${m.userId}`));
   const [ga, gb] = [gm(before), gm(after)];
@@ -120,13 +127,17 @@ test("the preview's access report is what the apply does", async () => {
   // First deployment: creates only (the engine calls check, not diff, for new resources).
   const first = await previewThenUp(1);
   expect(reported(first.report)).toEqual(actualChanges(first.before, first.after));
-  expect(reported(first.report).get(SEED.sales)).toEqual(new Map([
-    [SEED.fatima, { to: "viewer" }],
-    [SEED.anna, { from: "analyst" }],
-  ]));
+  expect(reported(first.report).get(SEED.sales)).toEqual(
+    new Map([
+      [SEED.fatima, { to: "viewer" }],
+      [SEED.anna, { from: "analyst" }],
+    ]),
+  );
   const salesEntry = first.report.find((e) => e.type === "WorkspaceMembers")!;
   expect(salesEntry).toMatchObject({ name: "sales-exact", operation: "create", workspaceId: SEED.sales });
-  expect(salesEntry.kept).toEqual([{ userId: SEED.owner, nickName: "Olivia Owner", role: "admin", reason: "workspace owner" }]);
+  expect(salesEntry.kept).toEqual([
+    { userId: SEED.owner, nickName: "Olivia Owner", role: "admin", reason: "workspace owner" },
+  ]);
   // eng-exact declares exactly the current members: nothing to report
   expect(first.report.some((e) => e.name === "eng-exact")).toBe(false);
   // the apply reports what its preview reported. Names come from memory (check never waits for Quick BI): the
@@ -134,10 +145,18 @@ test("the preview's access report is what the apply does", async () => {
   const inOrder = (r: AccessReport) =>
     [...r]
       .map((e) => ({ ...e, changes: e.changes.map(({ nickName: _n, ...c }) => c) }))
-      .sort((a, b) => `${a.resource} ${a.workspaceId ?? a.userGroupId}`.localeCompare(`${b.resource} ${b.workspaceId ?? b.userGroupId}`));
+      .sort((a, b) =>
+        `${a.resource} ${a.workspaceId ?? a.userGroupId}`.localeCompare(
+          `${b.resource} ${b.workspaceId ?? b.userGroupId}`,
+        ),
+      );
   expect(inOrder(collectAccessReport(first.up.logs))).toEqual(inOrder(first.report));
   // by then the names are known: the up's entries name everyone
-  expect(collectAccessReport(first.up.logs).flatMap((e) => e.changes).every((c) => c.nickName !== undefined)).toBe(true);
+  expect(
+    collectAccessReport(first.up.logs)
+      .flatMap((e) => e.changes)
+      .every((c) => c.nickName !== undefined),
+  ).toBe(true);
 
   // A colleague adds arjun to Sales in the console; refresh records the drift.
   await addUserToWorkspace(h.outOfBand, { workspaceId: SEED.sales, userId: SEED.arjun, roleId: 30 });
@@ -147,19 +166,26 @@ test("the preview's access report is what the apply does", async () => {
   // Second deployment: updates of every kind, and the out-of-band member goes.
   const second = await previewThenUp(2);
   expect(reported(second.report)).toEqual(actualChanges(second.before, second.after));
-  expect(reported(second.report).get(SEED.sales)).toEqual(new Map([
-    [SEED.dana, { to: "analyst" }],
-    [SEED.diego, { from: "developer", to: "viewer" }],
-    [SEED.arjun, { from: "viewer" }],
-  ]));
-  expect(reported(second.report).get(SEED.finance)).toEqual(new Map([
-    [SEED.diego, { to: "analyst" }],
-    [SEED.fatima, { from: "viewer", to: "analyst" }],
-    [SEED.pavel, { from: "viewer" }],
-  ]));
+  expect(reported(second.report).get(SEED.sales)).toEqual(
+    new Map([
+      [SEED.dana, { to: "analyst" }],
+      [SEED.diego, { from: "developer", to: "viewer" }],
+      [SEED.arjun, { from: "viewer" }],
+    ]),
+  );
+  expect(reported(second.report).get(SEED.finance)).toEqual(
+    new Map([
+      [SEED.diego, { to: "analyst" }],
+      [SEED.fatima, { from: "viewer", to: "analyst" }],
+      [SEED.pavel, { from: "viewer" }],
+    ]),
+  );
 
   // The words `pulumi preview` shows, by nickname, under the resource.
-  const info = second.preview.logs.filter((l) => l.severity === "info").map((l) => l.message).join("\n");
+  const info = second.preview.logs
+    .filter((l) => l.severity === "info")
+    .map((l) => l.message)
+    .join("\n");
   expect(info).toContain(`+ Dana Developer (${SEED.dana}) analyst`);
   expect(info).toContain(`~ Diego Developer (${SEED.diego}) developer → viewer`);
   expect(info).toContain(`- Arjun Analyst (${SEED.arjun})`);
@@ -176,8 +202,18 @@ test("the preview's access report is what the apply does", async () => {
   const third = await previewThenUp(3);
   expect(third.up.counts.replace).toBe(1);
   expect(reported(third.report)).toEqual(actualChanges(third.before, third.after));
-  expect(reported(third.report).get(SEED.finance)).toEqual(new Map([[SEED.fatima, { from: "analyst" }], [SEED.diego, { from: "analyst" }]]));
-  expect(reported(third.report).get(SEED.sandbox)).toEqual(new Map([[SEED.diego, { to: "analyst" }], [SEED.pavel, { to: "analyst" }]]));
+  expect(reported(third.report).get(SEED.finance)).toEqual(
+    new Map([
+      [SEED.fatima, { from: "analyst" }],
+      [SEED.diego, { from: "analyst" }],
+    ]),
+  );
+  expect(reported(third.report).get(SEED.sandbox)).toEqual(
+    new Map([
+      [SEED.diego, { to: "analyst" }],
+      [SEED.pavel, { to: "analyst" }],
+    ]),
+  );
   expect(reported(collectAccessReport(third.up.logs))).toEqual(reported(third.report));
   // one entry per resource and target, although the old copy's delete reported its removals again
   const keys = (r: AccessReport) => r.map((e) => `${e.resource} ${e.workspaceId ?? e.userGroupId}`).sort();
@@ -193,13 +229,28 @@ test("the preview's access report is what the apply does", async () => {
 
 test("inputs unknown during preview: the entry says the change is known only at apply", async () => {
   const { QuickBIUser } = await import("pulumi-quickbi");
-  const e = new Engine({ projectDir: h.workspace.dir, statePath: path.join(dir, "unknown.json"), config: h.config, secretKeys: ["quickbi:accessKeySecret"], host: h.host });
+  const e = new Engine({
+    projectDir: h.workspace.dir,
+    statePath: path.join(dir, "unknown.json"),
+    config: h.config,
+    secretKeys: ["quickbi:accessKeySecret"],
+    host: h.host,
+  });
   const preview = await e.preview(() => {
-    const nora = new QuickBIUser("nora", { accountId: "2000000000000001", accountName: "demo-corp@aliyun.com:nora.new", nickName: "Nora New", userType: "analyst" });
+    const nora = new QuickBIUser("nora", {
+      accountId: "2000000000000001",
+      accountName: "demo-corp@aliyun.com:nora.new",
+      nickName: "Nora New",
+      userType: "analyst",
+    });
     new GroupMembership("nora-biz", { userGroupId: SEED.business, userIds: [nora.userId, SEED.pavel] });
   });
   expect(preview.errors).toEqual([]);
   const report = collectAccessReport(preview.logs);
-  expect(report).toEqual([expect.objectContaining({ name: "nora-biz", userGroupId: SEED.business, unknown: true, changes: [] })]);
-  expect(preview.logs.map((l) => l.message).join("\n")).toMatch(/GroupMembership nora-biz on user group .*: known only at apply/);
+  expect(report).toEqual([
+    expect.objectContaining({ name: "nora-biz", userGroupId: SEED.business, unknown: true, changes: [] }),
+  ]);
+  expect(preview.logs.map((l) => l.message).join("\n")).toMatch(
+    /GroupMembership nora-biz on user group .*: known only at apply/,
+  );
 });

@@ -9,7 +9,18 @@
  * milliseconds of scheduling.
  */
 import { QuickBIUser, WorkspaceMembership } from "pulumi-quickbi";
-import { SEED, Tracked, callsSince, lastSeq, membersOf, quickbiState, register, startHarness, stopHarness, type Harness } from "./harness";
+import {
+  SEED,
+  Tracked,
+  callsSince,
+  lastSeq,
+  membersOf,
+  quickbiState,
+  register,
+  startHarness,
+  stopHarness,
+  type Harness,
+} from "./harness";
 
 const QUIET_MS = 500;
 
@@ -42,7 +53,11 @@ async function twoViewers(): Promise<{ a: Tracked; b: Tracked; aNext: Tracked["r
  * Engine calls for other work until `ms` have passed: refresh reads (`read`, sent without waiting for the previous
  * one, as the engine does), or the checks of a stack being walked (one at a time). `done` settles the reads.
  */
-async function engineBusyFor(other: Tracked, ms: number, call: "read" | "check"): Promise<{ calls: number; done: Promise<unknown> }> {
+async function engineBusyFor(
+  other: Tracked,
+  ms: number,
+  call: "read" | "check",
+): Promise<{ calls: number; done: Promise<unknown> }> {
   const until = Date.now() + ms;
   const pending: Promise<unknown>[] = [];
   let calls = 0;
@@ -58,8 +73,11 @@ async function engineBusyFor(other: Tracked, ms: number, call: "read" | "check")
 async function roleChanges(since: number) {
   const calls = (await callsSince(h.emu, since)).filter((c) => c.code === "OK");
   return {
-    updates: calls.filter((c) => c.action === "UpdateWorkspaceUsersRole").map((c) => c.params.UserIds.split(",").sort()),
-    reads: calls.filter((c) => c.action === "QueryWorkspaceUserList" || c.action === "QueryUserRoleInfoInWorkspace").length,
+    updates: calls
+      .filter((c) => c.action === "UpdateWorkspaceUsersRole")
+      .map((c) => c.params.UserIds.split(",").sort()),
+    reads: calls.filter((c) => c.action === "QueryWorkspaceUserList" || c.action === "QueryUserRoleInfoInWorkspace")
+      .length,
   };
 }
 
@@ -68,9 +86,11 @@ test("while other operations are under way, a role change waits for the next one
   // Another resource's deletes keep arriving and take a while in Quick BI, in calls no window coalesces (DeleteUser):
   // the engine is busy with more than what waits in windows, so the window stays open for more.
   const ghost = "ffffffffffffffffffffffffffff0001";
-  const reg = (await register(() => {
-    new QuickBIUser("bystander", { accountId: "2000000000000099", nickName: "Bystander", userType: "analyst" });
-  }, h.config)).get("bystander")!;
+  const reg = (
+    await register(() => {
+      new QuickBIUser("bystander", { accountId: "2000000000000099", nickName: "Bystander", userType: "analyst" });
+    }, h.config)
+  ).get("bystander")!;
   const gone = { ...reg.inputs, userId: ghost, userType: "analyst", roleIds: [] };
   h.emu.setFaults({ rules: [{ actions: ["DeleteUser"], slowRate: 1, slowMs: 300 }] });
   const seq = await lastSeq(h.emu);
@@ -90,7 +110,9 @@ test("while other operations are under way, a role change waits for the next one
   expect(deletes.length).toBeGreaterThan(10);
   const { updates } = await roleChanges(seq);
   expect(updates).toEqual([[SEED.fatima, SEED.pavel].sort()]);
-  const salesReads = (await callsSince(h.emu, seq)).filter((c) => c.params.WorkspaceId === SEED.sales && /^(Query|List)/.test(c.action ?? ""));
+  const salesReads = (await callsSince(h.emu, seq)).filter(
+    (c) => c.params.WorkspaceId === SEED.sales && /^(Query|List)/.test(c.action ?? ""),
+  );
   expect(salesReads).toEqual([]);
   const ws = membersOf(await quickbiState(h.emu), SEED.sales);
   expect([ws.get(SEED.pavel), ws.get(SEED.fatima)]).toEqual([[27], [27]]);
@@ -110,4 +132,3 @@ test("with only checks in between, each role change goes alone, with no read", a
   expect(updates).toEqual([[SEED.pavel], [SEED.fatima]]);
   expect(reads).toBe(0);
 });
-

@@ -3,7 +3,19 @@ import { GroupMembership } from "pulumi-quickbi";
 import { InitFailedError, ProviderError } from "../../engine/host";
 import { quirksUnderTest } from "../quirkMatrix/quirks";
 import { deleteUserGroupMember } from "../../provider/api/operations";
-import { SEED, Tracked, callsSince, groupMembersOf, lastSeq, plain, quickbiState, register, startHarness, stopHarness, type Harness } from "./harness";
+import {
+  SEED,
+  Tracked,
+  callsSince,
+  groupMembersOf,
+  lastSeq,
+  plain,
+  quickbiState,
+  register,
+  startHarness,
+  stopHarness,
+  type Harness,
+} from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,9 +27,11 @@ afterAll(async () => {
 beforeEach(() => h.emu.reset());
 
 async function reg(args: ConstructorParameters<typeof GroupMembership>[1]) {
-  return (await register(() => {
-    new GroupMembership("members", args);
-  }, h.config)).get("members")!;
+  return (
+    await register(() => {
+      new GroupMembership("members", args);
+    }, h.config)
+  ).get("members")!;
 }
 
 async function members(userGroupId: string) {
@@ -33,7 +47,11 @@ test("list membership: create, refresh, drift, add/remove users, replace, delete
   const adds = (await callsSince(h.emu, seq)).filter((c) => c.action === "AddUserGroupMember");
   expect(adds.map((c) => c.params.UserIdList)).toEqual([`${SEED.pavel},${SEED.fatima}`]);
   expect(t.id).toMatch(new RegExp(`^${SEED.engineering}:set-[0-9a-f]{8}$`));
-  expect(plain(t.outputs)).toEqual({ userGroupId: SEED.engineering, userIds: [SEED.pavel, SEED.fatima], __urn: t.inputs.__urn });
+  expect(plain(t.outputs)).toEqual({
+    userGroupId: SEED.engineering,
+    userIds: [SEED.pavel, SEED.fatima],
+    __urn: t.inputs.__urn,
+  });
   expect(await members(SEED.engineering)).toEqual(new Set([SEED.dana, SEED.diego, SEED.pavel, SEED.fatima]));
 
   expect(await t.refresh()).toBe(true);
@@ -90,10 +108,16 @@ test("an unknown user in the list: partial create naming the user, its code and 
   const err = await t.create().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(InitFailedError);
   const init = err as InitFailedError;
-  expect(plain(init.properties)).toEqual({ userGroupId: SEED.business, userIds: [SEED.pavel], __urn: expect.stringMatching(/::members$/) });
+  expect(plain(init.properties)).toEqual({
+    userGroupId: SEED.business,
+    userIds: [SEED.pavel],
+    __urn: expect.stringMatching(/::members$/),
+  });
   // What the host records for a partial create carries __provider: later refreshes and deletes can load the provider.
   expect(typeof init.properties.__provider).toBe("string");
-  expect(init.reasons).toEqual([expect.stringMatching(new RegExp(`^${ghost}: Invalid\\.User: .*\\(RequestId [0-9A-F-]+\\)$`))]);
+  expect(init.reasons).toEqual([
+    expect.stringMatching(new RegExp(`^${ghost}: Invalid\\.User: .*\\(RequestId [0-9A-F-]+\\)$`)),
+  ]);
   expect((await members(SEED.business)).has(SEED.pavel)).toBe(true);
 });
 

@@ -10,7 +10,14 @@ import { InitFailedError, ProviderHost, type CheckResult, type PropertyMap } fro
 import { runProgram, type ProgramFn, type Registration } from "../../engine/program";
 import { createWorkspace, type Workspace } from "../../engine/workspace";
 import { createClient, type QuickBIClient } from "../../provider/api/client";
-import { defaultSeed, DEMO_ACCESS_KEY, startEmulator, type RunningEmulator, type Seed, type SeedInput } from "pulumi-quickbi/emulator";
+import {
+  defaultSeed,
+  DEMO_ACCESS_KEY,
+  startEmulator,
+  type RunningEmulator,
+  type Seed,
+  type SeedInput,
+} from "pulumi-quickbi/emulator";
 import { quirksUnderTest } from "../quirkMatrix/quirks";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -41,10 +48,15 @@ export interface Harness {
   readonly outOfBand: QuickBIClient;
 }
 
-export async function startHarness(seed: SeedInput = defaultSeed(), extraConfig: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  seed: SeedInput = defaultSeed(),
+  extraConfig: Record<string, string> = {},
+): Promise<Harness> {
   const runtime = path.join(REPO, "bin/provider/runtime.js");
   if (!fs.existsSync(runtime)) {
-    throw new Error("bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)");
+    throw new Error(
+      "bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)",
+    );
   }
   const emu = await startEmulator({ seed, quirks: quirksUnderTest() });
   const workspace = await createWorkspace({ repoRoot: REPO });
@@ -58,14 +70,15 @@ export async function startHarness(seed: SeedInput = defaultSeed(), extraConfig:
   // Credentials reach the host only through configure (stack config), never through its environment.
   const host = await ProviderHost.start({
     cwd: workspace.dir,
-    env: { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined, QUICKBI_ENDPOINT: undefined },
+    env: {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+      QUICKBI_ENDPOINT: undefined,
+    },
     callTimeoutMs: 60_000,
   });
   await host.configure(config);
-  const outOfBand = await createClient(
-    { get: (k: string) => config[k as keyof typeof config] },
-    {},
-  );
+  const outOfBand = await createClient({ get: (k: string) => config[k as keyof typeof config] }, {});
   return { emu, host, workspace, config, outOfBand };
 }
 

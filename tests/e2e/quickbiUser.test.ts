@@ -2,7 +2,18 @@
 import { QuickBIUser } from "pulumi-quickbi";
 import { InitFailedError, ProviderError } from "../../engine/host";
 import { DEMO_ACCESS_KEY } from "pulumi-quickbi/emulator";
-import { SEED, Tracked, callsSince, lastSeq, plain, quickbiState, register, startHarness, stopHarness, type Harness } from "./harness";
+import {
+  SEED,
+  Tracked,
+  callsSince,
+  lastSeq,
+  plain,
+  quickbiState,
+  register,
+  startHarness,
+  stopHarness,
+  type Harness,
+} from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,9 +27,11 @@ beforeEach(() => h.emu.reset());
 const MASTER = "demo-corp@aliyun.com";
 
 async function reg(args: ConstructorParameters<typeof QuickBIUser>[1]) {
-  return (await register(() => {
-    new QuickBIUser("person", args);
-  }, h.config)).get("person")!;
+  return (
+    await register(() => {
+      new QuickBIUser("person", args);
+    }, h.config)
+  ).get("person")!;
 }
 
 async function userInState(userId: string) {
@@ -30,7 +43,13 @@ async function okActions(since: number): Promise<(string | null)[]> {
 }
 
 test("create, refresh, drift, in-place updates, state-only transferWorksTo, replace, delete with transfer, delete-when-gone", async () => {
-  const args = { accountId: "2100000000000001", accountName: `${MASTER}:nina.new`, nickName: "Nina New", userType: "analyst" as const, roleIds: ["member" as const] };
+  const args = {
+    accountId: "2100000000000001",
+    accountName: `${MASTER}:nina.new`,
+    nickName: "Nina New",
+    userType: "analyst" as const,
+    roleIds: ["member" as const],
+  };
   const r1 = await reg(args);
   expect(r1.type).toBe("pulumi-nodejs:dynamic/quickbi:QuickBIUser");
   const t = new Tracked(h.host, r1);
@@ -38,7 +57,13 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
   let seq = await lastSeq(h.emu);
   await t.create();
   const addUser = (await callsSince(h.emu, seq)).find((c) => c.action === "AddUser");
-  expect(addUser?.params).toMatchObject({ AccountId: "2100000000000001", AccountName: `${MASTER}:nina.new`, NickName: "Nina New", UserType: "3", RoleIds: "111111113" });
+  expect(addUser?.params).toMatchObject({
+    AccountId: "2100000000000001",
+    AccountName: `${MASTER}:nina.new`,
+    NickName: "Nina New",
+    UserType: "3",
+    RoleIds: "111111113",
+  });
   expect(addUser?.params).not.toHaveProperty("AdminUser");
   expect(t.id).toMatch(/^[0-9a-f]{32}$/);
   expect(plain(t.outputs)).toEqual({
@@ -51,7 +76,12 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
     // delete sees only outputs: the URN tells its own user from one another resource has taken over
     __urn: r1.inputs.__urn,
   });
-  expect(await userInState(t.id)).toMatchObject({ accountName: `${MASTER}:nina.new`, nickName: "Nina New", userType: 3, roleIds: [111111113] });
+  expect(await userInState(t.id)).toMatchObject({
+    accountName: `${MASTER}:nina.new`,
+    nickName: "Nina New",
+    userType: 3,
+    roleIds: [111111113],
+  });
 
   // refresh without drift
   const before = plain(t.outputs);
@@ -81,7 +111,12 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
   expect(t.outputs).toMatchObject({ userType: "developer", roleIds: expect.arrayContaining([111111111, 111111113]) });
 
   // transferWorksTo: an update that only records it (no Quick BI write)
-  const r3 = await reg({ ...args, userType: "developer", roleIds: ["orgAdmin", "member"], transferWorksTo: SEED.owner });
+  const r3 = await reg({
+    ...args,
+    userType: "developer",
+    roleIds: ["orgAdmin", "member"],
+    transferWorksTo: SEED.owner,
+  });
   expect((await t.diff(r3)).diff).toMatchObject({ changes: "DIFF_SOME", replaces: [] });
   seq = await lastSeq(h.emu);
   expect(await t.up(r3)).toBe("update");
@@ -89,8 +124,18 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
   expect(t.outputs.transferWorksTo).toBe(SEED.owner);
 
   // a new account replaces the user, deleting first (the account is the natural key)
-  const r4 = await reg({ ...args, accountName: `${MASTER}:nina.other`, userType: "developer", roleIds: ["orgAdmin", "member"], transferWorksTo: SEED.owner });
-  expect((await t.diff(r4)).diff).toMatchObject({ changes: "DIFF_SOME", replaces: ["accountName"], deleteBeforeReplace: true });
+  const r4 = await reg({
+    ...args,
+    accountName: `${MASTER}:nina.other`,
+    userType: "developer",
+    roleIds: ["orgAdmin", "member"],
+    transferWorksTo: SEED.owner,
+  });
+  expect((await t.diff(r4)).diff).toMatchObject({
+    changes: "DIFF_SOME",
+    replaces: ["accountName"],
+    deleteBeforeReplace: true,
+  });
   seq = await lastSeq(h.emu);
   expect(await t.up(r4)).toBe("replace");
   const order = await okActions(seq);
@@ -110,7 +155,13 @@ test("create, refresh, drift, in-place updates, state-only transferWorksTo, repl
 
 test("adopt: an existing account is refused without adopt (naming it), and taken over and converged with it", async () => {
   // dana exists in the seed as account demo-corp@aliyun.com:dana.dev, nickname "Dana Developer"
-  const args = { accountId: "1000000000000003", accountName: `${MASTER}:dana.dev`, nickName: "Dana D", userType: "developer" as const, roleIds: ["permissionAdmin" as const] };
+  const args = {
+    accountId: "1000000000000003",
+    accountName: `${MASTER}:dana.dev`,
+    nickName: "Dana D",
+    userType: "developer" as const,
+    roleIds: ["permissionAdmin" as const],
+  };
   const t = new Tracked(h.host, await reg(args));
   const seq = await lastSeq(h.emu);
   const err = await t.create().catch((e: unknown) => e);
@@ -125,12 +176,25 @@ test("adopt: an existing account is refused without adopt (naming it), and taken
   await adopted.create();
   expect(adopted.id).toBe(SEED.dana);
   expect(await userInState(SEED.dana)).toMatchObject({ nickName: "Dana D", roleIds: [111111112] });
-  expect(plain(adopted.outputs)).toMatchObject({ userId: SEED.dana, nickName: "Dana D", roleIds: [111111112], accountName: `${MASTER}:dana.dev` });
+  expect(plain(adopted.outputs)).toMatchObject({
+    userId: SEED.dana,
+    nickName: "Dana D",
+    roleIds: [111111112],
+    accountName: `${MASTER}:dana.dev`,
+  });
 });
 
 test("API errors reach the gRPC error with the Quick BI code and RequestId", async () => {
   // nicknames are unique in the organization
-  const t = new Tracked(h.host, await reg({ accountId: "2100000000000002", accountName: `${MASTER}:copycat`, nickName: "Dana Developer", userType: "developer" }));
+  const t = new Tracked(
+    h.host,
+    await reg({
+      accountId: "2100000000000002",
+      accountName: `${MASTER}:copycat`,
+      nickName: "Dana Developer",
+      userType: "developer",
+    }),
+  );
   const seq = await lastSeq(h.emu);
   const err = await t.create().catch((e: unknown) => e);
   const refused = (await callsSince(h.emu, seq)).find((c) => c.action === "AddUser");
@@ -143,16 +207,27 @@ test("API errors reach the gRPC error with the Quick BI code and RequestId", asy
 });
 
 test("check failures come back through the host, every one of them", async () => {
-  const r = await reg({ nickName: "bad!", userType: "boss" as never, roleIds: ["orgAdmin", "orgAdmin", "member", 5] } as never);
+  const r = await reg({
+    nickName: "bad!",
+    userType: "boss" as never,
+    roleIds: ["orgAdmin", "orgAdmin", "member", 5],
+  } as never);
   const checked = await h.host.check(r.urn, {}, r.inputs);
-  expect(checked.failures.map((f) => f.property).sort()).toEqual(["accountId", "nickName", "roleIds", "roleIds[1]", "userType"].sort());
+  expect(checked.failures.map((f) => f.property).sort()).toEqual(
+    ["accountId", "nickName", "roleIds", "roleIds[1]", "userType"].sort(),
+  );
 });
 
 test("no credential appears in __provider, outputs or the host's stderr", async () => {
   const t = new Tracked(h.host, await reg({ accountId: "2000000000000042", nickName: "Quiet", userType: "visitor" }));
   await t.create();
   await t.refresh();
-  for (const text of [String(t.reg.inputs.__provider), JSON.stringify(t.outputs), JSON.stringify(t.inputs), h.host.stderr]) {
+  for (const text of [
+    String(t.reg.inputs.__provider),
+    JSON.stringify(t.outputs),
+    JSON.stringify(t.inputs),
+    h.host.stderr,
+  ]) {
     expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeySecret);
     expect(text).not.toContain(DEMO_ACCESS_KEY.accessKeyId);
   }

@@ -25,7 +25,10 @@ const CUSTOM_ROLE = 1001;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ ...defaultSeed(), workspaceRoles: [{ roleId: CUSTOM_ROLE, roleName: "Report Builder", analystAllowed: true }] });
+  h = await startHarness({
+    ...defaultSeed(),
+    workspaceRoles: [{ roleId: CUSTOM_ROLE, roleName: "Report Builder", analystAllowed: true }],
+  });
 });
 afterAll(async () => {
   await stopHarness(h);
@@ -61,9 +64,9 @@ test("list membership: create, refresh, drift, role update, add/remove users, re
     roleId: 30,
     __urn: r1.inputs.__urn,
   });
-  expect((await callsSince(h.emu, seq)).filter((c) => c.code === "OK" && c.action?.startsWith("Add")).map((c) => c.action)).toEqual([
-    "AddWorkspaceUsers",
-  ]);
+  expect(
+    (await callsSince(h.emu, seq)).filter((c) => c.code === "OK" && c.action?.startsWith("Add")).map((c) => c.action),
+  ).toEqual(["AddWorkspaceUsers"]);
   let ws = await roles(SEED.sales);
   expect(ws.get(SEED.pavel)).toEqual([30]);
   expect(ws.get(SEED.fatima)).toEqual([30]);
@@ -157,7 +160,9 @@ test("single user with a custom role: AddUserToWorkspace, then UpdateWorkspaceUs
     roleId: CUSTOM_ROLE,
     __urn: r1.inputs.__urn,
   });
-  expect((await callsSince(h.emu, seq)).filter((c) => c.code === "OK").map((c) => c.action)).toContain("AddUserToWorkspace");
+  expect((await callsSince(h.emu, seq)).filter((c) => c.code === "OK").map((c) => c.action)).toContain(
+    "AddUserToWorkspace",
+  );
   expect((await roles(SEED.finance)).get(SEED.pavel)).toEqual([CUSTOM_ROLE]);
 
   expect(await t.refresh()).toBe(true);
@@ -167,11 +172,15 @@ test("single user with a custom role: AddUserToWorkspace, then UpdateWorkspaceUs
   const r2 = await reg({ workspaceId: SEED.finance, userId: SEED.pavel, role: "analyst" });
   seq = await lastSeq(h.emu);
   expect(await t.up(r2)).toBe("update");
-  expect((await callsSince(h.emu, seq)).filter((c) => c.code === "OK").map((c) => c.action)).toContain("UpdateWorkspaceUsersRole");
+  expect((await callsSince(h.emu, seq)).filter((c) => c.code === "OK").map((c) => c.action)).toContain(
+    "UpdateWorkspaceUsersRole",
+  );
   expect((await roles(SEED.finance)).get(SEED.pavel)).toEqual([27]);
   seq = await lastSeq(h.emu);
   expect(await t.up(r1)).toBe("update");
-  const custom = (await callsSince(h.emu, seq)).filter((c) => c.action === "UpdateWorkspaceUserRole" && c.code === "OK");
+  const custom = (await callsSince(h.emu, seq)).filter(
+    (c) => c.action === "UpdateWorkspaceUserRole" && c.code === "OK",
+  );
   expect(custom.map((c) => c.params.RoleIds)).toEqual([String(CUSTOM_ROLE)]);
   expect((await roles(SEED.finance)).get(SEED.pavel)).toEqual([CUSTOM_ROLE]);
 
@@ -187,18 +196,25 @@ test("adopt: an existing member is refused without adopt (naming it), and taken 
   const err = await t.create().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ProviderError);
   expect(err).not.toBeInstanceOf(InitFailedError);
-  expect((err as Error).message).toContain(`user ${SEED.diego} is already a member of workspace ${SEED.sales} as developer (26)`);
+  expect((err as Error).message).toContain(
+    `user ${SEED.diego} is already a member of workspace ${SEED.sales} as developer (26)`,
+  );
   expect((err as Error).message).toContain("adopt: true");
   expect((await roles(SEED.sales)).get(SEED.diego)).toEqual([26]);
 
-  const adopted = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userId: SEED.diego, role: "viewer", adopt: true }));
+  const adopted = new Tracked(
+    h.host,
+    await reg({ workspaceId: SEED.sales, userId: SEED.diego, role: "viewer", adopt: true }),
+  );
   await adopted.create();
   expect(adopted.id).toBe(`${SEED.sales}:${SEED.diego}`);
   expect((await roles(SEED.sales)).get(SEED.diego)).toEqual([30]);
   expect(adopted.outputs.roleId).toBe(30);
   expect(adopted.outputs.userRoles).toBeUndefined();
   // adopt is not a change once adopted
-  expect((await adopted.diff(await reg({ workspaceId: SEED.sales, userId: SEED.diego, role: "viewer" }))).diff.changes).toBe("DIFF_NONE");
+  expect(
+    (await adopted.diff(await reg({ workspaceId: SEED.sales, userId: SEED.diego, role: "viewer" }))).diff.changes,
+  ).toBe("DIFF_NONE");
 });
 
 test("an API error reaches the gRPC error with its Quick BI code and RequestId, and creates nothing", async () => {
@@ -230,7 +246,9 @@ test("a batch that half-succeeds is a partial create carrying what was applied; 
   // The host adds __provider to successful answers only: without it the recorded resource could never be refreshed
   // or deleted again.
   expect(init.properties.__provider).toBe(r.inputs.__provider);
-  expect(init.reasons).toEqual([expect.stringMatching(new RegExp(`^${SEED.victor}: Viewer\\.AddInTo\\.Workspace: .*RequestId`))]);
+  expect(init.reasons).toEqual([
+    expect.stringMatching(new RegExp(`^${SEED.victor}: Viewer\\.AddInTo\\.Workspace: .*RequestId`)),
+  ]);
   expect(init.message).toContain(`${SEED.victor}: Viewer.AddInTo.Workspace`);
   let ws = await roles(SEED.sales);
   expect(ws.get(SEED.pavel)).toEqual([30]);
@@ -262,7 +280,9 @@ test("an update that half-succeeds records what was applied (partial update); a 
   const again = await t.up(grown, true).catch((e: unknown) => e);
   expect(again).toBeInstanceOf(ProviderError);
   expect(again).not.toBeInstanceOf(InitFailedError);
-  expect((again as Error).message).toMatch(/could not update 1 user:\n  - b8c7\w+: Viewer\.AddInTo\.Workspace: .*\(AddUserToWorkspace, RequestId [0-9A-F-]+\)/);
+  expect((again as Error).message).toMatch(
+    /could not update 1 user:\n  - b8c7\w+: Viewer\.AddInTo\.Workspace: .*\(AddUserToWorkspace, RequestId [0-9A-F-]+\)/,
+  );
 });
 
 test("no credential or config value appears in __provider, outputs or the host's stderr", async () => {
@@ -270,7 +290,10 @@ test("no credential or config value appears in __provider, outputs or the host's
   await t.create();
   await t.refresh();
   // A failing delete (the owner cannot leave their workspace): the host prints the error and its stack to stderr.
-  const owner = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userId: SEED.owner, role: "admin", adopt: true }));
+  const owner = new Tracked(
+    h.host,
+    await reg({ workspaceId: SEED.sales, userId: SEED.owner, role: "admin", adopt: true }),
+  );
   await owner.create();
   await expect(owner.destroy()).rejects.toThrow(/CanNot\.Remove\.WorkspaceOwner: .*RequestId/);
   await h.host.settleLogs();
@@ -290,12 +313,17 @@ test("the emulator answered every call under this jest project's quirks (the qui
 
 test("list form: a user another stack added first (AddWorkspaceUsers answers AE0150010001) gets the adopt hint too", async () => {
   // diego is a developer of Sales in the seed: for this stack he is someone else's member.
-  const t = new Tracked(h.host, await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel, SEED.diego], role: "viewer" }));
+  const t = new Tracked(
+    h.host,
+    await reg({ workspaceId: SEED.sales, userIds: [SEED.pavel, SEED.diego], role: "viewer" }),
+  );
   const seq = await lastSeq(h.emu);
   const err = await t.create().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(InitFailedError);
   expect((await callsSince(h.emu, seq)).some((c) => c.action === "AddWorkspaceUsers")).toBe(true);
-  expect((err as Error).message).toContain(`user ${SEED.diego} is already a member of workspace ${SEED.sales} as developer (26); to manage it here, set \`adopt: true\``);
+  expect((err as Error).message).toContain(
+    `user ${SEED.diego} is already a member of workspace ${SEED.sales} as developer (26); to manage it here, set \`adopt: true\``,
+  );
   // pavel got in and is recorded; diego was left as he was.
   expect((err as InitFailedError).properties.userIds).toEqual([SEED.pavel]);
   expect((await roles(SEED.sales)).get(SEED.diego)).toEqual([26]);

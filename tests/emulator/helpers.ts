@@ -62,7 +62,14 @@ export interface ApiErrorShape {
   code: string;
   statusCode: number;
   message: string;
-  data: { RequestId?: string; HostId?: string; Code?: string; Message?: string; Recommend?: string; statusCode?: number };
+  data: {
+    RequestId?: string;
+    HostId?: string;
+    Code?: string;
+    Message?: string;
+    Recommend?: string;
+    statusCode?: number;
+  };
 }
 
 function toWire(values: Record<string, WireValue | undefined> | undefined): Record<string, string> {

@@ -64,7 +64,9 @@ function settings(phase: typeof PHASE1 | typeof PHASE2) {
   return s;
 }
 
-async function runExample(phase: typeof PHASE1 | typeof PHASE2): Promise<Record<string, pulumi.Output<unknown> | undefined>> {
+async function runExample(
+  phase: typeof PHASE1 | typeof PHASE2,
+): Promise<Record<string, pulumi.Output<unknown> | undefined>> {
   recorded = [];
   const s = settings(phase);
   pulumi.runtime.setAllConfig(s.values, s.secretKeys);
@@ -91,7 +93,8 @@ const byName = (name: string) => {
 };
 
 function unwrap(v: unknown): unknown {
-  if (v !== null && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG) return (v as { value: unknown }).value;
+  if (v !== null && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG)
+    return (v as { value: unknown }).value;
   return v;
 }
 
@@ -118,7 +121,12 @@ describe("examples/stack under mocks", () => {
   });
 
   test("users get the configured account, nick name and seat type", () => {
-    expect(byName("nora").inputs).toMatchObject({ accountId: "2000000000000001", accountName: "demo-corp@aliyun.com:nora.new", nickName: "Nora New", userType: "analyst" });
+    expect(byName("nora").inputs).toMatchObject({
+      accountId: "2000000000000001",
+      accountName: "demo-corp@aliyun.com:nora.new",
+      nickName: "Nora New",
+      userType: "analyst",
+    });
     expect(byName("omar").inputs).toMatchObject({ userType: "developer" });
   });
 
@@ -127,20 +135,37 @@ describe("examples/stack under mocks", () => {
     // "Sales Analytics" and "arjun.analyst" were looked up in Quick BI by name.
     expect(team).toMatchObject({ workspaceId: SEED.sales, role: "analyst" });
     expect(team.userIds).toEqual([fakeUserId("nora"), SEED.arjun]);
-    expect(byName("team-platform").inputs).toMatchObject({ workspaceId: SEED.sandbox, userIds: [fakeUserId("omar"), SEED.diego] });
+    expect(byName("team-platform").inputs).toMatchObject({
+      workspaceId: SEED.sandbox,
+      userIds: [fakeUserId("omar"), SEED.diego],
+    });
     const grant = byName("grant-lena").inputs;
     expect(grant).toMatchObject({ workspaceId: SEED.sales, role: "admin", userId: fakeUserId("lena") });
     expect(grant.userIds).toBeUndefined();
-    expect(byName("group-business").inputs).toMatchObject({ userGroupId: SEED.business, userIds: [fakeUserId("nora"), fakeUserId("lena")] });
+    expect(byName("group-business").inputs).toMatchObject({
+      userGroupId: SEED.business,
+      userIds: [fakeUserId("nora"), fakeUserId("lena")],
+    });
   });
 
   test("exports user ids, teams, grants and groups", async () => {
-    expect(await valueOf(outputs.userIds)).toEqual({ nora: fakeUserId("nora"), omar: fakeUserId("omar"), lena: fakeUserId("lena") });
+    expect(await valueOf(outputs.userIds)).toEqual({
+      nora: fakeUserId("nora"),
+      omar: fakeUserId("omar"),
+      lena: fakeUserId("lena"),
+    });
     expect(await valueOf(outputs.teams)).toMatchObject({
-      "sales-analysts": { workspaceId: SEED.sales, role: "analyst", members: [fakeUserId("nora"), SEED.arjun], membershipId: "team-sales-analysts-id" },
+      "sales-analysts": {
+        workspaceId: SEED.sales,
+        role: "analyst",
+        members: [fakeUserId("nora"), SEED.arjun],
+        membershipId: "team-sales-analysts-id",
+      },
       platform: { role: "developer" },
     });
-    expect(await valueOf(outputs.grants)).toEqual({ lena: { workspaceId: SEED.sales, role: "admin", userId: fakeUserId("lena") } });
+    expect(await valueOf(outputs.grants)).toEqual({
+      lena: { workspaceId: SEED.sales, role: "admin", userId: fakeUserId("lena") },
+    });
     expect(await valueOf(outputs.groups)).toMatchObject({ business: { userGroupId: SEED.business } });
   });
 
@@ -156,7 +181,9 @@ describe("examples/stack under mocks", () => {
   });
 
   test("the access key secret never appears in inputs, __provider or outputs", async () => {
-    const everything = JSON.stringify(recorded) + JSON.stringify(await valueOf(pulumi.all(Object.values(outputs).filter((o) => o !== undefined))));
+    const everything =
+      JSON.stringify(recorded) +
+      JSON.stringify(await valueOf(pulumi.all(Object.values(outputs).filter((o) => o !== undefined))));
     expect(everything).not.toContain(SECRET_KEY);
   });
 
@@ -180,12 +207,18 @@ describe("examples/stack config changes", () => {
     expect(byName("team-sales-analysts").inputs.role).toBe("viewer");
     expect(byName("team-platform").inputs.userIds).toEqual([SEED.diego]);
     expect(byName("grant-lena").inputs.workspaceId).toBe(SEED.finance);
-    expect(byName("group-business").inputs.userIds).toEqual([fakeUserId("nora"), fakeUserId("lena"), fakeUserId("priya")]);
+    expect(byName("group-business").inputs.userIds).toEqual([
+      fakeUserId("nora"),
+      fakeUserId("lena"),
+      fakeUserId("priya"),
+    ]);
   });
 
   test("an invalid role is reported with its key before anything is declared", async () => {
     const broken = { ...PHASE1, teams: { ...PHASE1.teams, platform: { ...PHASE1.teams.platform, role: "owner" } } };
-    await expect(runExample(broken as unknown as typeof PHASE1)).rejects.toThrow(/quickbi-access\.teams\.platform\.role/);
+    await expect(runExample(broken as unknown as typeof PHASE1)).rejects.toThrow(
+      /quickbi-access\.teams\.platform\.role/,
+    );
     expect(recorded).toEqual([]);
   });
 });

@@ -18,15 +18,24 @@ const read = (file: string) => yaml.load(fs.readFileSync(path.join(REPO, file), 
 
 test("Pulumi.yaml names the project and runs the compiled example stack with plain node", () => {
   const project = read("Pulumi.yaml");
-  expect(project).toMatchObject({ name: PROJECT, runtime: { name: "nodejs", options: { typescript: false } }, main: "bin/examples/stack/index.js" });
+  expect(project).toMatchObject({
+    name: PROJECT,
+    runtime: { name: "nodejs", options: { typescript: false } },
+    main: "bin/examples/stack/index.js",
+  });
   // tsconfig compiles examples/ into bin/ (rootDir "."), which is where `main` points.
-  const tsconfig = JSON.parse(fs.readFileSync(path.join(REPO, "tsconfig.json"), "utf8")) as { include: string[]; compilerOptions: { outDir: string } };
+  const tsconfig = JSON.parse(fs.readFileSync(path.join(REPO, "tsconfig.json"), "utf8")) as {
+    include: string[];
+    compilerOptions: { outDir: string };
+  };
   expect(tsconfig.include).toContain("examples/**/*.ts");
   expect(tsconfig.compilerOptions.outDir).toBe("bin");
 });
 
 test("npm's prepare hook links node_modules/pulumi-quickbi to the checkout (the provider host requires it), idempotently", () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
   expect(pkg.scripts.prepare).toBe("node scripts/prepare.js");
   // A throwaway checkout: the script links relative to its own location.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-quickbi-prepare-"));
@@ -34,7 +43,10 @@ test("npm's prepare hook links node_modules/pulumi-quickbi to the checkout (the 
     fs.mkdirSync(path.join(dir, "scripts"));
     fs.copyFileSync(path.join(REPO, "scripts/prepare.js"), path.join(dir, "scripts/prepare.js"));
     const run = () =>
-      spawnSync(process.execPath, [path.join(dir, "scripts/prepare.js")], { env: { ...process.env, PULUMI_QUICKBI_SKIP_BUILD: "1" }, encoding: "utf8" });
+      spawnSync(process.execPath, [path.join(dir, "scripts/prepare.js")], {
+        env: { ...process.env, PULUMI_QUICKBI_SKIP_BUILD: "1" },
+        encoding: "utf8",
+      });
     expect(run().status).toBe(0);
     const link = path.join(dir, "node_modules/pulumi-quickbi");
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);

@@ -43,7 +43,8 @@ test("provider/ and emulator/ import nothing from the repository's tooling", () 
   for (const file of files) {
     for (const spec of imports(file).filter((s) => s.startsWith("."))) {
       const target = path.relative(REPO, path.resolve(path.dirname(file), spec));
-      if (!SHIPPED.some((d) => target === d || target.startsWith(`${d}${path.sep}`))) outside.push(`${path.relative(REPO, file)} → ${spec}`);
+      if (!SHIPPED.some((d) => target === d || target.startsWith(`${d}${path.sep}`)))
+        outside.push(`${path.relative(REPO, file)} → ${spec}`);
     }
   }
   expect(outside).toEqual([]);
@@ -54,7 +55,9 @@ test("every package they import is a dependency or the peer @pulumi/pulumi, not 
   const runtime = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
   const missing = new Set<string>();
   for (const file of files) {
-    for (const spec of imports(file).filter((s) => !s.startsWith(".") && !builtins.has(s) && !builtins.has(s.split("/")[0]))) {
+    for (const spec of imports(file).filter(
+      (s) => !s.startsWith(".") && !builtins.has(s) && !builtins.has(s.split("/")[0]),
+    )) {
       const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
       // The package's own entry points (the serialized shim requires "pulumi-quickbi/runtime") are not dependencies.
       if (name !== "pulumi-quickbi" && !runtime.has(name)) missing.add(`${name} (${path.relative(REPO, file)})`);
@@ -67,6 +70,7 @@ test("@pulumi/pulumi is a peer with a range (configure() needs 3.139), pinned on
   expect(pkg.peerDependencies["@pulumi/pulumi"]).toBe(">=3.139.0 <4");
   expect(pkg.dependencies["@pulumi/pulumi"]).toBeUndefined();
   expect(pkg.devDependencies["@pulumi/pulumi"]).toMatch(/^\d+\.\d+\.\d+$/);
-  for (const testOnly of ["@grpc/grpc-js", "google-protobuf", "jest", "typescript", "which", "pidtree"]) expect(pkg.dependencies[testOnly]).toBeUndefined();
+  for (const testOnly of ["@grpc/grpc-js", "google-protobuf", "jest", "typescript", "which", "pidtree"])
+    expect(pkg.dependencies[testOnly]).toBeUndefined();
   expect(pkg.files).toEqual(["bin/provider/", "bin/emulator/", "README.md"]);
 });

@@ -28,12 +28,27 @@ function world(coalesce: boolean): { org: Organization; caller: ModelCaller; ser
   const seed = defaultSeed();
   seed.users = [
     ...(seed.users ?? []),
-    ...DEVS.map((userId, i) => ({ userId, accountName: `dev.${i}`, nickName: `Dev ${i}`, userType: 1, roleIds: [111111113] })),
-    ...ANALYSTS.map((userId, i) => ({ userId, accountName: `analyst.${i}`, nickName: `Analyst ${i}`, userType: 3, roleIds: [111111113] })),
+    ...DEVS.map((userId, i) => ({
+      userId,
+      accountName: `dev.${i}`,
+      nickName: `Dev ${i}`,
+      userType: 1,
+      roleIds: [111111113],
+    })),
+    ...ANALYSTS.map((userId, i) => ({
+      userId,
+      accountName: `analyst.${i}`,
+      nickName: `Analyst ${i}`,
+      userType: 3,
+      roleIds: [111111113],
+    })),
   ];
   const org = Organization.fromSeed(seed, { randomSeed: 1 });
   const caller = new ModelCaller(org);
-  const services = createServices(caller, coalesce ? { batching: async () => ({ coalesce: true, batchWindowMs: 2 }) } : {});
+  const services = createServices(
+    caller,
+    coalesce ? { batching: async () => ({ coalesce: true, batchWindowMs: 2 }) } : {},
+  );
   return { org, caller, services };
 }
 
@@ -47,20 +62,29 @@ interface WsRequest {
 const wsRequests = fc
   .shuffledSubarray(USERS, { minLength: 1, maxLength: USERS.length })
   .chain((users) =>
-    fc.array(fc.record({ workspace: fc.constantFrom(SALES, SANDBOX), roleId: fc.constantFrom(25, 26, 27, 30), cut: fc.nat() }), {
-      minLength: 1,
-      maxLength: 5,
-    }).map((shape) => {
-      const out: WsRequest[] = [];
-      let rest = [...users];
-      shape.forEach((s, i) => {
-        const n = i === shape.length - 1 ? rest.length : Math.min(rest.length, 1 + (s.cut % 4));
-        if (n === 0) return;
-        out.push({ workspaceId: s.workspace, roleId: s.roleId, userIds: rest.slice(0, n) });
-        rest = rest.slice(n);
-      });
-      return out;
-    }),
+    fc
+      .array(
+        fc.record({
+          workspace: fc.constantFrom(SALES, SANDBOX),
+          roleId: fc.constantFrom(25, 26, 27, 30),
+          cut: fc.nat(),
+        }),
+        {
+          minLength: 1,
+          maxLength: 5,
+        },
+      )
+      .map((shape) => {
+        const out: WsRequest[] = [];
+        let rest = [...users];
+        shape.forEach((s, i) => {
+          const n = i === shape.length - 1 ? rest.length : Math.min(rest.length, 1 + (s.cut % 4));
+          if (n === 0) return;
+          out.push({ workspaceId: s.workspace, roleId: s.roleId, userIds: rest.slice(0, n) });
+          rest = rest.slice(n);
+        });
+        return out;
+      }),
   )
   .filter((reqs) => reqs.length > 0);
 
@@ -80,10 +104,13 @@ test("workspace adds: every user gets the outcome it would get alone, and Quick 
     fc.asyncProperty(wsRequests, async (reqs) => {
       const alone = world(false);
       const expected: Record<string, string>[] = [];
-      for (const r of reqs) expected.push(plain(await alone.services.workspaceMembers.addMembers(r.workspaceId, r.roleId, r.userIds)));
+      for (const r of reqs)
+        expected.push(plain(await alone.services.workspaceMembers.addMembers(r.workspaceId, r.roleId, r.userIds)));
 
       const merged = world(true);
-      const got = await Promise.all(reqs.map((r) => merged.services.workspaceMembers.addMembers(r.workspaceId, r.roleId, r.userIds)));
+      const got = await Promise.all(
+        reqs.map((r) => merged.services.workspaceMembers.addMembers(r.workspaceId, r.roleId, r.userIds)),
+      );
       expect(got.map(plain)).toEqual(expected);
       // Every user asked about is answered, and nobody else.
       got.forEach((o, i) => expect([...o.keys()].sort()).toEqual([...reqs[i].userIds].sort()));
@@ -107,7 +134,10 @@ test("group adds and removes: per-user outcomes and the final groups match the o
       // Disjoint users per group across requests: distinct resources never share a (group, user) pair.
       const taken = new Set<string>();
       const reqs = ops
-        .map((o) => ({ ...o, users: o.users.filter((u) => !taken.has(`${o.group}/${u}`) && (taken.add(`${o.group}/${u}`), true)) }))
+        .map((o) => ({
+          ...o,
+          users: o.users.filter((u) => !taken.has(`${o.group}/${u}`) && (taken.add(`${o.group}/${u}`), true)),
+        }))
         .filter((o) => o.users.length > 0);
       const run = (s: Services, r: (typeof reqs)[number]) =>
         r.op === "add" ? s.groupMembers.addMembers(r.group, r.users) : s.groupMembers.removeMembers(r.group, r.users);
@@ -118,7 +148,11 @@ test("group adds and removes: per-user outcomes and the final groups match the o
       const merged = world(true);
       const got = await Promise.all(reqs.map((r) => run(merged.services, r)));
       expect(got.map(plain)).toEqual(expected);
-      const rows = (org: Organization) => org.toSeed().userGroupMembers.map((m) => `${m.userGroupId}/${m.userId}`).sort();
+      const rows = (org: Organization) =>
+        org
+          .toSeed()
+          .userGroupMembers.map((m) => `${m.userGroupId}/${m.userId}`)
+          .sort();
       expect(rows(merged.org)).toEqual(rows(alone.org));
     }),
     { numRuns: 40 },

@@ -30,7 +30,13 @@ function world() {
   const seed = defaultSeed();
   seed.users = [
     ...(seed.users ?? []),
-    ...POOL.map((userId, i) => ({ userId, accountName: `pool.${i}`, nickName: `Pool ${i}`, userType: 1, roleIds: [111111113] })),
+    ...POOL.map((userId, i) => ({
+      userId,
+      accountName: `pool.${i}`,
+      nickName: `Pool ${i}`,
+      userType: 1,
+      roleIds: [111111113],
+    })),
   ];
   const org = Organization.fromSeed(seed, { randomSeed: 1 });
   const caller = new ModelCaller(org);
@@ -99,19 +105,28 @@ interface MembershipSpec {
   readonly users: string[];
   readonly single: boolean;
 }
-const membership = fc
-  .uniqueArray(fc.constantFrom(...POOL), { minLength: 1, maxLength: 6 })
-  .chain((users) => fc.record({ users: fc.shuffledSubarray(users, { minLength: users.length, maxLength: users.length }), single: users.length === 1 ? fc.boolean() : fc.constant(false) }));
+const membership = fc.uniqueArray(fc.constantFrom(...POOL), { minLength: 1, maxLength: 6 }).chain((users) =>
+  fc.record({
+    users: fc.shuffledSubarray(users, { minLength: users.length, maxLength: users.length }),
+    single: users.length === 1 ? fc.boolean() : fc.constant(false),
+  }),
+);
 const wsMembership = fc.record({ m: membership, role: fc.constantFrom(...(Object.keys(WS_ROLES) as WsRole[])) });
 
 function memberArgs(m: MembershipSpec): Record<string, unknown> {
   return m.single ? { userId: m.users[0] } : { userIds: m.users };
 }
 
-const nick = fc.stringOf(fc.constantFrom(..."abcXYZ019 _-.".split("")), { minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== "");
+const nick = fc
+  .stringOf(fc.constantFrom(..."abcXYZ019 _-.".split("")), { minLength: 1, maxLength: 20 })
+  .filter((s) => s.trim() !== "");
 const orgRoles = fc.subarray(["orgAdmin", "permissionAdmin", "member"], { minLength: 1 });
 const userSpec = fc
-  .record({ nickName: nick, userType: fc.constantFrom("developer", "analyst", "visitor"), roleIds: fc.option(orgRoles, { nil: undefined }) })
+  .record({
+    nickName: nick,
+    userType: fc.constantFrom("developer", "analyst", "visitor"),
+    roleIds: fc.option(orgRoles, { nil: undefined }),
+  })
   // A visitor may hold only the member role (check refuses the rest); give it that explicitly so a change *to*
   // visitor also drops admin roles, which Quick BI requires.
   .map((u) => (u.userType === "visitor" ? { ...u, roleIds: ["member"] } : u));
@@ -129,9 +144,12 @@ describe("diff(x, x) is no change", () => {
         expect((await life.diff({ workspaceId: SANDBOX, role, ...memberArgs(m) })).diff.changes).toBe(false);
         // The order of a list is not a change either.
         const reordered = [...m.users].sort((a, b) => ((a.charCodeAt(1) + seed) % 7) - ((b.charCodeAt(1) + seed) % 7));
-        if (!m.single) expect((await life.diff({ workspaceId: SANDBOX, role, userIds: reordered })).diff.changes).toBe(false);
+        if (!m.single)
+          expect((await life.diff({ workspaceId: SANDBOX, role, userIds: reordered })).diff.changes).toBe(false);
         // Role written as its id instead of its name is the same role.
-        expect((await life.diff({ workspaceId: SANDBOX, role: WS_ROLES[role], ...memberArgs(m) })).diff.changes).toBe(false);
+        expect((await life.diff({ workspaceId: SANDBOX, role: WS_ROLES[role], ...memberArgs(m) })).diff.changes).toBe(
+          false,
+        );
       }),
       RUNS,
     );
@@ -155,7 +173,8 @@ describe("diff(x, x) is no change", () => {
         const args = { accountId: "2000000000000051", accountName: "prop@aliyun.com:x", ...u };
         await life.create(args);
         expect((await life.diff(args)).diff.changes).toBe(false);
-        if (u.roleIds) expect((await life.diff({ ...args, roleIds: [...u.roleIds].reverse() })).diff.changes).toBe(false);
+        if (u.roleIds)
+          expect((await life.diff({ ...args, roleIds: [...u.roleIds].reverse() })).diff.changes).toBe(false);
       }),
       RUNS,
     );
@@ -176,9 +195,14 @@ describe("diff then update converges", () => {
         else expect(did).not.toBe("replace");
         expect((await life.diff(yArgs)).diff.changes).toBe(false);
         const held = new Map(
-          w.org.toSeed().workspaceMembers.filter((r) => r.workspaceId === SANDBOX && POOL.includes(r.userId)).map((r) => [r.userId, [r.roleId, ...(r.roleIds ?? [])]]),
+          w.org
+            .toSeed()
+            .workspaceMembers.filter((r) => r.workspaceId === SANDBOX && POOL.includes(r.userId))
+            .map((r) => [r.userId, [r.roleId, ...(r.roleIds ?? [])]]),
         );
-        expect(new Map([...held].sort())).toEqual(new Map(y.m.users.map((u) => [u, [WS_ROLES[y.role]]] as [string, number[]]).sort()));
+        expect(new Map([...held].sort())).toEqual(
+          new Map(y.m.users.map((u) => [u, [WS_ROLES[y.role]]] as [string, number[]]).sort()),
+        );
       }),
       RUNS,
     );
@@ -193,7 +217,10 @@ describe("diff then update converges", () => {
         const yArgs = { userGroupId: BUSINESS, ...memberArgs(y) };
         await life.up(yArgs);
         expect((await life.diff(yArgs)).diff.changes).toBe(false);
-        const held = w.org.toSeed().userGroupMembers.filter((r) => r.userGroupId === BUSINESS && POOL.includes(r.userId)).map((r) => r.userId);
+        const held = w.org
+          .toSeed()
+          .userGroupMembers.filter((r) => r.userGroupId === BUSINESS && POOL.includes(r.userId))
+          .map((r) => r.userId);
         expect(held.sort()).toEqual([...y.users].sort());
       }),
       RUNS,

@@ -20,7 +20,13 @@ export class ModelCaller implements QuickBICaller {
   async callEnvelope(action: string, params: QueryParams, options: CallOptions): Promise<Envelope> {
     this.log.push(action);
     const handler = actions[action];
-    if (!handler) throw new QuickBIApiError({ action, code: "InvalidAction.NotFound", detail: `no action ${action}`, retryable: false });
+    if (!handler)
+      throw new QuickBIApiError({
+        action,
+        code: "InvalidAction.NotFound",
+        detail: `no action ${action}`,
+        retryable: false,
+      });
     const wire: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...params, ...options.body })) if (v !== undefined) wire[k] = String(v);
     const requestId = `MODEL-${++requestSeq}`;
@@ -29,7 +35,14 @@ export class ModelCaller implements QuickBICaller {
       value = handler(this.org, wire, {});
     } catch (e) {
       if (e instanceof QuickBIError) {
-        throw new QuickBIApiError({ action, code: e.code, detail: e.message, requestId, httpStatus: e.httpStatus, retryable: false });
+        throw new QuickBIApiError({
+          action,
+          code: e.code,
+          detail: e.message,
+          requestId,
+          httpStatus: e.httpStatus,
+          retryable: false,
+        });
       }
       throw e;
     }

@@ -45,7 +45,9 @@ describe("membership resource IDs", () => {
   test("a list ID is the same for any order and repetition of the users, and parses back to its parent and hash", () => {
     fc.assert(
       fc.property(parentId, fc.array(userId, { minLength: 1, maxLength: 20 }), fc.nat(), (p, ids, seed) => {
-        const shuffled = [...ids, ...ids.slice(0, seed % (ids.length + 1))].sort((a, b) => (a + seed).localeCompare(b + seed));
+        const shuffled = [...ids, ...ids.slice(0, seed % (ids.length + 1))].sort((a, b) =>
+          (a + seed).localeCompare(b + seed),
+        );
         const id = setMembershipId(p, ids);
         expect(setMembershipId(p, shuffled)).toBe(id);
         expect(parseMembershipId(id)).toEqual({ kind: "set", parentId: p, hash: setHash(ids) });
@@ -68,7 +70,8 @@ describe("membership resource IDs", () => {
 describe("role references", () => {
   const wsName = fc.constantFrom(...(Object.keys(WORKSPACE_ROLES) as WorkspaceRoleName[]));
   const orgName = fc.constantFrom(...(Object.keys(ORG_ROLE_NAMES) as (keyof typeof ORG_ROLE_NAMES)[]));
-  const anyCase = (s: string, mask: number) => [...s].map((c, i) => ((mask >> i) & 1 ? c.toUpperCase() : c.toLowerCase())).join("");
+  const anyCase = (s: string, mask: number) =>
+    [...s].map((c, i) => ((mask >> i) & 1 ? c.toUpperCase() : c.toLowerCase())).join("");
   const pad = fc.constantFrom("", " ", "  ", "\t");
   const roleId = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
 
@@ -108,7 +111,9 @@ describe("role references", () => {
 
   test("anything that is not a role name or a positive whole id is refused, never mapped to a preset", () => {
     const notARole = fc.oneof(
-      fc.string().filter((s) => !/^\s*\d+\s*$/.test(s) && !Object.keys(WORKSPACE_ROLES).includes(s.trim().toLowerCase())),
+      fc
+        .string()
+        .filter((s) => !/^\s*\d+\s*$/.test(s) && !Object.keys(WORKSPACE_ROLES).includes(s.trim().toLowerCase())),
       fc.integer({ max: 0 }),
       fc.double({ noInteger: true }),
       fc.boolean(),
@@ -141,8 +146,14 @@ describe("check answers every input bag with failures, never an exception", () =
   };
   const ctx = () => createMembershipContext({ services: noServices, log: () => ({ log: () => undefined }) });
   const handlers = {
-    user: { h: createUserHandler(ctx()), keys: ["accountId", "accountName", "nickName", "userType", "roleIds", "adopt", "transferWorksTo"] },
-    workspace: { h: createWorkspaceMembershipHandler(ctx()), keys: ["workspaceId", "userId", "userIds", "role", "adopt"] },
+    user: {
+      h: createUserHandler(ctx()),
+      keys: ["accountId", "accountName", "nickName", "userType", "roleIds", "adopt", "transferWorksTo"],
+    },
+    workspace: {
+      h: createWorkspaceMembershipHandler(ctx()),
+      keys: ["workspaceId", "userId", "userIds", "role", "adopt"],
+    },
     group: { h: createGroupMembershipHandler(ctx()), keys: ["userGroupId", "userId", "userIds", "adopt"] },
   };
   const value = fc.oneof(
@@ -153,16 +164,19 @@ describe("check answers every input bag with failures, never an exception", () =
 
   test.each(Object.entries(handlers))("%s", async (_kind, { h, keys }) => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), value, { maxKeys: 6 }), async (bag) => {
-        const r = await h.check({}, bag);
-        for (const f of r.failures ?? []) {
-          expect(typeof f.property).toBe("string");
-          expect(f.reason.length).toBeGreaterThan(0);
-          // A failure names either an argument of the resource (possibly indexed) or the stray key itself.
-          const stray = Object.prototype.hasOwnProperty.call(bag, f.property) && !keys.includes(f.property);
-          expect(stray || keys.includes(f.property.replace(/[[.].*$/, ""))).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), value, { maxKeys: 6 }),
+        async (bag) => {
+          const r = await h.check({}, bag);
+          for (const f of r.failures ?? []) {
+            expect(typeof f.property).toBe("string");
+            expect(f.reason.length).toBeGreaterThan(0);
+            // A failure names either an argument of the resource (possibly indexed) or the stray key itself.
+            const stray = Object.prototype.hasOwnProperty.call(bag, f.property) && !keys.includes(f.property);
+            expect(stray || keys.includes(f.property.replace(/[[.].*$/, ""))).toBe(true);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -36,7 +36,12 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
   });
 
   const membersOf = (workspaceId: string) =>
-    Object.fromEntries(emu.state().workspaceMembers.filter((m) => m.workspaceId === workspaceId).map((m) => [m.userId, m.roleId]));
+    Object.fromEntries(
+      emu
+        .state()
+        .workspaceMembers.filter((m) => m.workspaceId === workspaceId)
+        .map((m) => [m.userId, m.roleId]),
+    );
 
   test("preview of a new stack plans 8 creates and writes nothing to Quick BI", async () => {
     const seq = lastSeq(emu);
@@ -52,8 +57,15 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
     expect(r.counts.create).toBe(8);
     userIds = r.outputs.userIds as Record<string, string>;
     expect(Object.keys(userIds).sort()).toEqual(["lena", "nora", "omar"]);
-    expect(membersOf(SEED_IDS.sales)).toMatchObject({ [userIds.nora]: WORKSPACE_ROLES.analyst, [SEED_IDS.arjun]: WORKSPACE_ROLES.analyst, [userIds.lena]: WORKSPACE_ROLES.admin });
-    expect(membersOf(SEED_IDS.sandbox)).toMatchObject({ [userIds.omar]: WORKSPACE_ROLES.developer, [SEED_IDS.diego]: WORKSPACE_ROLES.developer });
+    expect(membersOf(SEED_IDS.sales)).toMatchObject({
+      [userIds.nora]: WORKSPACE_ROLES.analyst,
+      [SEED_IDS.arjun]: WORKSPACE_ROLES.analyst,
+      [userIds.lena]: WORKSPACE_ROLES.admin,
+    });
+    expect(membersOf(SEED_IDS.sandbox)).toMatchObject({
+      [userIds.omar]: WORKSPACE_ROLES.developer,
+      [SEED_IDS.diego]: WORKSPACE_ROLES.developer,
+    });
   });
 
   test("a second up of the same program makes no write call: every resource is `same`", async () => {
@@ -82,7 +94,9 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
     expect(block).toMatch(/~ role\s*: "analyst" => "viewer"/);
     expect(block).not.toMatch(/\(replace\)|\+-/);
     // The same reading tells a replace: the grant moving to another workspace.
-    expect(resourceBlock(r.stdout, "grant-lena")).toMatch(/^\s*\+-pulumi-nodejs:dynamic\/quickbi:WorkspaceMembership: \(replace\)[\s\S]*~ workspaceId: "5f3e2c1a-[^"]*" => "6a4f3d2b-/);
+    expect(resourceBlock(r.stdout, "grant-lena")).toMatch(
+      /^\s*\+-pulumi-nodejs:dynamic\/quickbi:WorkspaceMembership: \(replace\)[\s\S]*~ workspaceId: "5f3e2c1a-[^"]*" => "6a4f3d2b-/,
+    );
   });
 
   test("the access report is under its resource in `pulumi preview` (and on stderr with --diff), and in its JSON file", async () => {
@@ -93,7 +107,9 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
     // under the Stack with `[runtime]` (what `pulumi.log` inside a provider host gives).
     const diagnostics = text.slice(text.indexOf("Diagnostics:"));
     const own = diagnostics.slice(diagnostics.indexOf("WorkspaceMembership (team-sales-analysts):"));
-    expect(own).toMatch(/^WorkspaceMembership \(team-sales-analysts\):\s*\n\s*access changes of WorkspaceMembership team-sales-analysts on workspace 5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01:/);
+    expect(own).toMatch(
+      /^WorkspaceMembership \(team-sales-analysts\):\s*\n\s*access changes of WorkspaceMembership team-sales-analysts on workspace 5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01:/,
+    );
     expect(text).not.toContain("[runtime]");
     // Users the program declares are named from their QuickBIUser; others by id at once, by name once the background
     // listing of the organization is in (check never waits for Quick BI).
@@ -101,26 +117,41 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
     expect(own).toMatch(/~ (Arjun Analyst \()?a7b6c8d9eafb4c4d5ca6b7c8d9eafb07\)? analyst → viewer/);
     // The JSON file named by QUICKBI_ACCESS_REPORT_FILE, appended during this preview.
     const added = fs.readFileSync(stack.reportFile, "utf8").slice(before);
-    const entries = collectAccessReport(added.split("\n").filter((l) => l.trim() !== "").map((message) => ({ severity: "debug" as const, message })));
+    const entries = collectAccessReport(
+      added
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((message) => ({ severity: "debug" as const, message })),
+    );
     const team = entries.find((e) => e.name === "team-sales-analysts");
-    expect(team?.changes.map((c) => [c.userId, c.from, c.to]).sort()).toEqual([
-      [SEED_IDS.arjun, "analyst", "viewer"],
-      [userIds.nora, "analyst", "viewer"],
-    ]);
+    // User ids are generated, so both sides are sorted before comparing.
+    expect(team?.changes.map((c) => [c.userId, c.from, c.to]).sort()).toEqual(
+      [
+        [SEED_IDS.arjun, "analyst", "viewer"],
+        [userIds.nora, "analyst", "viewer"],
+      ].sort(),
+    );
     expect(team?.changes.find((c) => c.userId === userIds.nora)?.nickName).toBe("Nora New");
 
     // `preview --diff` prints diagnostics on stderr; each report line names its resource.
     const d = await stack.preview(v2, { diff: true });
-    expect(d.stderr).toMatch(/access changes of WorkspaceMembership team-sales-analysts on workspace 5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01:/);
+    expect(d.stderr).toMatch(
+      /access changes of WorkspaceMembership team-sales-analysts on workspace 5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01:/,
+    );
   });
 
   test("up applies the change; the role changes in place with UpdateWorkspaceUsersRole, no member leaves and rejoins", async () => {
     const seq = lastSeq(emu);
     const r = await stack.up(v2);
     expect(r.errors).toEqual([]);
-    expect(membersOf(SEED_IDS.sales)).toMatchObject({ [userIds.nora]: WORKSPACE_ROLES.viewer, [SEED_IDS.arjun]: WORKSPACE_ROLES.viewer });
+    expect(membersOf(SEED_IDS.sales)).toMatchObject({
+      [userIds.nora]: WORKSPACE_ROLES.viewer,
+      [SEED_IDS.arjun]: WORKSPACE_ROLES.viewer,
+    });
     const writes = writesSince(emu, seq);
-    const teamWrites = writes.filter((w) => w.includes(`WorkspaceId=${SEED_IDS.sales}`) && (w.includes(userIds.nora) || w.includes(SEED_IDS.arjun)));
+    const teamWrites = writes.filter(
+      (w) => w.includes(`WorkspaceId=${SEED_IDS.sales}`) && (w.includes(userIds.nora) || w.includes(SEED_IDS.arjun)),
+    );
     expect(teamWrites).toEqual([expect.stringMatching(/^UpdateWorkspaceUsersRole /)]);
   });
 
@@ -149,7 +180,11 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
 
   test("drift made through the API: refresh reports it without writing, the next up repairs it", async () => {
     const client = await createClient({ get: (k: string) => v2.values[k] }, {});
-    await updateWorkspaceUserRole(client, { workspaceId: SEED_IDS.sales, userId: userIds.nora, roleId: WORKSPACE_ROLES.analyst });
+    await updateWorkspaceUserRole(client, {
+      workspaceId: SEED_IDS.sales,
+      userId: userIds.nora,
+      roleId: WORKSPACE_ROLES.analyst,
+    });
     await deleteUserFromWorkspace(client, { workspaceId: SEED_IDS.finance, userId: userIds.lena });
     let seq = lastSeq(emu);
     const refresh = await stack.refresh(v2);

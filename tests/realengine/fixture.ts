@@ -15,11 +15,17 @@ export const REPO = path.resolve(__dirname, "../..");
 
 export function requireBuilt(): void {
   if (!fs.existsSync(path.join(REPO, "bin/provider/runtime.js"))) {
-    throw new Error("bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)");
+    throw new Error(
+      "bin/provider/runtime.js is missing: run `npm run build` first (the provider host loads the built package)",
+    );
   }
 }
 
-export function openStack(cli: CliLocation, program: InlineProgram, opts: { project?: string; stack?: string; env?: Record<string, string> } = {}): Promise<CliStack> {
+export function openStack(
+  cli: CliLocation,
+  program: InlineProgram,
+  opts: { project?: string; stack?: string; env?: Record<string, string> } = {},
+): Promise<CliStack> {
   requireBuilt();
   return CliStack.create({
     cliDir: cli.dir,
@@ -53,11 +59,19 @@ export function writesSince(emu: RunningEmulator, seq: number): string[] {
   return emu
     .calls({ sinceSeq: seq })
     .filter((c) => c.mutated)
-    .map((c) => `${c.action} ${Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+    .map(
+      (c) =>
+        `${c.action} ${Object.entries(c.params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ")}`,
+    );
 }
 
 export function actionsSince(emu: RunningEmulator, seq: number): string[] {
-  return emu.calls({ sinceSeq: seq }).filter((c) => c.mutated).map((c) => c.action ?? "?");
+  return emu
+    .calls({ sinceSeq: seq })
+    .filter((c) => c.mutated)
+    .map((c) => c.action ?? "?");
 }
 
 /** Steps by resource (`type::name`, the URN's tail, short for reading; both engines give the same URNs here). */
@@ -90,8 +104,15 @@ export function accessView(state: Seed): AccessView {
       .filter((u) => !u.isDeleted)
       .map((u) => `${who(u.userId)} nick=${u.nickName} type=${u.userType} roles=${[...u.roleIds].sort().join(",")}`)
       .sort(),
-    memberships: state.workspaceMembers.map((m) => `${ws.get(m.workspaceId) ?? m.workspaceId} | ${who(m.userId)} = ${[m.roleId, ...(m.roleIds ?? [])].join(",")}`).sort(),
-    groupMembers: state.userGroupMembers.map((m) => `${groups.get(m.userGroupId) ?? m.userGroupId} | ${who(m.userId)}`).sort(),
+    memberships: state.workspaceMembers
+      .map(
+        (m) =>
+          `${ws.get(m.workspaceId) ?? m.workspaceId} | ${who(m.userId)} = ${[m.roleId, ...(m.roleIds ?? [])].join(",")}`,
+      )
+      .sort(),
+    groupMembers: state.userGroupMembers
+      .map((m) => `${groups.get(m.userGroupId) ?? m.userGroupId} | ${who(m.userId)}`)
+      .sort(),
   };
 }
 
@@ -107,7 +128,10 @@ export async function failingOperation<T>(work: () => Promise<T>): Promise<T> {
   const real = vm.runInThisContext("process") as NodeJS.Process;
   const events = ["uncaughtException", "unhandledRejection"] as const;
   type Listener = (...args: unknown[]) => void;
-  const saved = events.map((event) => ({ event, listeners: real.listeners(event as "uncaughtException") as Listener[] }));
+  const saved = events.map((event) => ({
+    event,
+    listeners: real.listeners(event as "uncaughtException") as Listener[],
+  }));
   const filters = saved.map(({ event, listeners }) => {
     const filter: Listener = (err, ...rest) => {
       if (/resource monitor (shut down|is terminating)/i.test(String(err instanceof Error ? err.message : err))) return;

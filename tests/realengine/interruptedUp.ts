@@ -72,7 +72,11 @@ export interface Interrupted {
  * the Automation API's own cancellation (it signals the CLI), SIGKILL straight to the CLI's pid, found among this
  * process's children by its command line.
  */
-export async function interruptedUp(stack: CliStack, emu: RunningEmulator, signal: "SIGINT" | "SIGKILL"): Promise<Interrupted> {
+export async function interruptedUp(
+  stack: CliStack,
+  emu: RunningEmulator,
+  signal: "SIGINT" | "SIGKILL",
+): Promise<Interrupted> {
   const abort = new AbortController();
   const up = stack.up(undefined, { signal: abort.signal });
   const deadline = Date.now() + 240_000;
@@ -82,8 +86,11 @@ export async function interruptedUp(stack: CliStack, emu: RunningEmulator, signa
   }
   const atSignal = viewerMemberships(emu).length;
   const children = await pidtree(process.pid);
-  const cliPid = children.find((pid) => / up --yes .*--stack /.test(commandOf(pid)) && commandOf(pid).startsWith(stack.cliDir));
-  if (cliPid === undefined) throw new Error(`no \`pulumi up\` among this process's descendants (${children.join(", ")})`);
+  const cliPid = children.find(
+    (pid) => / up --yes .*--stack /.test(commandOf(pid)) && commandOf(pid).startsWith(stack.cliDir),
+  );
+  if (cliPid === undefined)
+    throw new Error(`no \`pulumi up\` among this process's descendants (${children.join(", ")})`);
   const hostPids = await pidtree(cliPid);
   if (signal === "SIGINT") abort.abort();
   else process.kill(cliPid, "SIGKILL");
@@ -116,7 +123,10 @@ export async function checkpointFacts(stack: CliStack): Promise<CheckpointFacts>
     deployment?: { resources?: { type: string }[]; pending_operations?: { type: string; resource: { urn: string } }[] };
   };
   return {
-    pendingOperations: (exported.deployment?.pending_operations ?? []).map((o) => ({ type: o.type, urn: o.resource.urn })),
+    pendingOperations: (exported.deployment?.pending_operations ?? []).map((o) => ({
+      type: o.type,
+      urn: o.resource.urn,
+    })),
     memberships: (exported.deployment?.resources ?? []).filter((r) => r.type.endsWith(":WorkspaceMembership")).length,
   };
 }
@@ -147,5 +157,8 @@ export async function expectDestroyedToSeed(stack: CliStack, emu: RunningEmulato
 }
 
 export function upSummary(r: CliRunReport): string {
-  return `${r.ok ? "ok" : "failed"}: ${r.errors.map((e) => e.split("\n")[0]).slice(0, 3).join(" | ")}`;
+  return `${r.ok ? "ok" : "failed"}: ${r.errors
+    .map((e) => e.split("\n")[0])
+    .slice(0, 3)
+    .join(" | ")}`;
 }

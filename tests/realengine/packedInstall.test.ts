@@ -80,7 +80,10 @@ describeWithCli("the packed package, installed as a user installs it", (cli) => 
     requireBuilt();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-quickbi-user-"));
     // bin/ is built by `npm test`; the prepare script would only build it again.
-    const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: REPO, encoding: "utf8" });
+    const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
     const [info] = PackSchema.parse(JSON.parse(out));
     tarball = path.join(dir, info.filename);
     packed = info.files.map((f) => f.path);
@@ -90,10 +93,21 @@ describeWithCli("the packed package, installed as a user installs it", (cli) => 
   });
 
   test("the tarball ships the compiled provider and emulator, the emulator's CLI, the README; no demo, bench, engine driver or tests", () => {
-    for (const needed of ["package.json", "README.md", "bin/provider/index.js", "bin/provider/index.d.ts", "bin/provider/runtime.js", "bin/emulator/index.js", "bin/emulator/cli.js"]) {
+    for (const needed of [
+      "package.json",
+      "README.md",
+      "bin/provider/index.js",
+      "bin/provider/index.d.ts",
+      "bin/provider/runtime.js",
+      "bin/emulator/index.js",
+      "bin/emulator/cli.js",
+    ]) {
       expect(packed).toContain(needed);
     }
-    const outside = packed.filter((p) => !["package.json", "README.md"].includes(p) && !p.startsWith("bin/provider/") && !p.startsWith("bin/emulator/"));
+    const outside = packed.filter(
+      (p) =>
+        !["package.json", "README.md"].includes(p) && !p.startsWith("bin/provider/") && !p.startsWith("bin/emulator/"),
+    );
     expect(outside).toEqual([]);
     expect(packed.filter((p) => /(^|\/)(demo|bench|engine|realengine|tests|examples|scripts)\//.test(p))).toEqual([]);
   });
@@ -101,18 +115,30 @@ describeWithCli("the packed package, installed as a user installs it", (cli) => 
   test("installed next to the newest @pulumi/pulumi: one copy of the SDK; a TypeScript program runs up and destroy on the real CLI", () => {
     const project = path.join(dir, "project");
     fs.mkdirSync(project);
-    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "user-stack", private: true }, null, 2));
-    const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, "@pulumi/pulumi@latest"], {
-      cwd: project,
-      encoding: "utf8",
-      timeout: 300_000,
-    });
+    fs.writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "user-stack", private: true }, null, 2),
+    );
+    const install = spawnSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, "@pulumi/pulumi@latest"],
+      {
+        cwd: project,
+        encoding: "utf8",
+        timeout: 300_000,
+      },
+    );
     expect([install.status, install.stderr]).toEqual([0, expect.any(String)]);
 
     const ls = spawnSync("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], { cwd: project, encoding: "utf8" });
-    const copies = ls.stdout.trim().split("\n").filter((l) => l.trim() !== "");
+    const copies = ls.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     expect(copies).toEqual([path.join(fs.realpathSync(project), "node_modules/@pulumi/pulumi")]);
-    const sdk = JSON.parse(fs.readFileSync(path.join(project, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string };
+    const sdk = JSON.parse(fs.readFileSync(path.join(project, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as {
+      version: string;
+    };
     expect(sdk.version).toMatch(/^3\.\d+\.\d+$/);
 
     fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
@@ -120,7 +146,23 @@ describeWithCli("the packed package, installed as a user installs it", (cli) => 
     const tsc = require.resolve("typescript/bin/tsc", { paths: [REPO] });
     const compile = spawnSync(
       process.execPath,
-      [tsc, "--strict", "--esModuleInterop", "--skipLibCheck", "--module", "commonjs", "--moduleResolution", "node", "--target", "es2022", "--types", "node", "--typeRoots", path.join(REPO, "node_modules/@types"), "index.ts"],
+      [
+        tsc,
+        "--strict",
+        "--esModuleInterop",
+        "--skipLibCheck",
+        "--module",
+        "commonjs",
+        "--moduleResolution",
+        "node",
+        "--target",
+        "es2022",
+        "--types",
+        "node",
+        "--typeRoots",
+        path.join(REPO, "node_modules/@types"),
+        "index.ts",
+      ],
       { cwd: project, encoding: "utf8" },
     );
     expect([compile.status, compile.stdout]).toEqual([0, ""]);

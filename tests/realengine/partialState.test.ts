@@ -18,7 +18,11 @@ describeWithCli("a partial create on the real Pulumi engine stays refreshable an
   beforeAll(async () => {
     emu = await startEmulator({ seed: defaultSeed() });
     const program = async () => {
-      new WorkspaceMembership("team", { workspaceId: SEED.sandbox, userIds: [SEED.pavel, SEED.victor], role: "viewer" });
+      new WorkspaceMembership("team", {
+        workspaceId: SEED.sandbox,
+        userIds: [SEED.pavel, SEED.victor],
+        role: "viewer",
+      });
     };
     stack = await openStack(cli, program, { project: "quickbi-partial" });
   }, 60_000);
@@ -28,7 +32,11 @@ describeWithCli("a partial create on the real Pulumi engine stays refreshable an
   });
 
   test("up records what was applied; refresh and destroy then work", async () => {
-    const inSandbox = () => emu.state().workspaceMembers.filter((m) => m.workspaceId === SEED.sandbox).map((m) => m.userId);
+    const inSandbox = () =>
+      emu
+        .state()
+        .workspaceMembers.filter((m) => m.workspaceId === SEED.sandbox)
+        .map((m) => m.userId);
     const up = await stack.up(providerConfig(emu));
     expect(up.errors.join("\n")).toMatch(/Viewer\.AddInTo\.Workspace/);
     expect(inSandbox()).toContain(SEED.pavel);

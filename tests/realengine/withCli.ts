@@ -8,7 +8,9 @@ import { findCli, REQUIRE_CLI_ENV, type CliLocation } from "../../realengine";
 function locate(): { cli?: CliLocation; why: string } {
   try {
     const cli = findCli();
-    return cli ? { cli, why: "" } : { why: "no Pulumi CLI in $PULUMI_QUICKBI_CLI_DIR, the `npm run pulumi-cli` cache or PATH" };
+    return cli
+      ? { cli, why: "" }
+      : { why: "no Pulumi CLI in $PULUMI_QUICKBI_CLI_DIR, the `npm run pulumi-cli` cache or PATH" };
   } catch (e) {
     return { why: e instanceof Error ? e.message : String(e) };
   }

@@ -19,9 +19,11 @@ afterAll(async () => {
 
 test("1000 user ids and a mistyped group id: a short error naming 20 users and a count, with code and RequestId", async () => {
   const users = Array.from({ length: 1000 }, (_, i) => userId(i));
-  const reg = (await register(() => {
-    new GroupMembership("everyone", { userGroupId: "bench-group-typo", userIds: users });
-  }, h.config)).get("everyone")!;
+  const reg = (
+    await register(() => {
+      new GroupMembership("everyone", { userGroupId: "bench-group-typo", userIds: users });
+    }, h.config)
+  ).get("everyone")!;
   const checked = await h.host.check(reg.urn, {}, reg.inputs);
   expect(checked.failures).toEqual([]);
   const err = await h.host.create(reg.urn, checked.inputs).catch((e: unknown) => e);
@@ -37,9 +39,11 @@ test("1000 user ids and a mistyped group id: a short error naming 20 users and a
 
 test("ids of 100 000 characters are refused at check, quoting only their beginning", async () => {
   const huge = ["a", "b", "c"].map((c) => c.repeat(100_000));
-  const reg = (await register(() => {
-    new GroupMembership("huge", { userGroupId: "bench-group-0001", userIds: huge });
-  }, h.config)).get("huge")!;
+  const reg = (
+    await register(() => {
+      new GroupMembership("huge", { userGroupId: "bench-group-0001", userIds: huge });
+    }, h.config)
+  ).get("huge")!;
   const checked = await h.host.check(reg.urn, {}, reg.inputs);
   expect(checked.failures.map((f) => f.property)).toEqual(["userIds[0]", "userIds[1]", "userIds[2]"]);
   for (const f of checked.failures) {

@@ -7,12 +7,23 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { addUserGroupMember, deleteUserFromWorkspace, updateUser, updateWorkspaceUserRole } from "../../provider/api/operations";
+import {
+  addUserGroupMember,
+  deleteUserFromWorkspace,
+  updateUser,
+  updateWorkspaceUserRole,
+} from "../../provider/api/operations";
 import { Engine } from "../../engine/engine";
 import { ProviderHost } from "../../engine/host";
 import { createWorkspace, type Workspace } from "../../engine/workspace";
 import { createClient, type QuickBIClient } from "../../provider/api/client";
-import { DEMO_ACCESS_KEY, defaultSeed, startEmulator, type FaultSettingsInput, type RunningEmulator } from "pulumi-quickbi/emulator";
+import {
+  DEMO_ACCESS_KEY,
+  defaultSeed,
+  startEmulator,
+  type FaultSettingsInput,
+  type RunningEmulator,
+} from "pulumi-quickbi/emulator";
 import { quirksUnderTest } from "../quirkMatrix/quirks";
 import {
   SEED,
@@ -51,10 +62,15 @@ const BASE_CONFIG: Record<string, string> = {
   "quickbi:maxQps": "40",
   "quickbi:timeoutMs": "800",
 };
-const NO_CREDENTIAL_ENV = { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined, QUICKBI_ENDPOINT: undefined };
+const NO_CREDENTIAL_ENV = {
+  ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+  QUICKBI_ENDPOINT: undefined,
+};
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO, "bin/provider/runtime.js"))) throw new Error("run `npm run build` first: the host loads the built package");
+  if (!fs.existsSync(path.join(REPO, "bin/provider/runtime.js")))
+    throw new Error("run `npm run build` first: the host loads the built package");
   emu = await startEmulator({ seed: defaultSeed(), randomSeed: 6, quirks: quirksUnderTest() });
   ws = await createWorkspace({ repoRoot: REPO });
   host = await ProviderHost.start({ cwd: ws.dir, env: NO_CREDENTIAL_ENV, callTimeoutMs: 60_000 });
@@ -66,8 +82,9 @@ afterAll(async () => {
   await emu?.stop();
   await ws?.cleanup();
   if (figures.length > 0) {
-    const total = (k: "faultsInjected" | "resent" | "settledByReRead" | "lost" | "duplicated" | "unrecorded" | "apiCalls") =>
-      figures.reduce((n, f) => n + f[k], 0);
+    const total = (
+      k: "faultsInjected" | "resent" | "settledByReRead" | "lost" | "duplicated" | "unrecorded" | "apiCalls",
+    ) => figures.reduce((n, f) => n + f[k], 0);
     const summary = {
       generatedBy: "tests/reliability/faultMatrix.test.ts",
       cases: figures.length,
@@ -80,11 +97,15 @@ afterAll(async () => {
       resourcesDuplicated: total("duplicated"),
       changesUnrecorded: total("unrecorded"),
       interruptedCreatesAdopted: figures.reduce((n, f) => n + (f.interruptedCreatesAdopted ?? 0), 0),
-      otherPerturbations: figures.reduce((n, f) => n + Object.values(f.otherPerturbations ?? {}).reduce((a, b) => a + b, 0), 0),
+      otherPerturbations: figures.reduce(
+        (n, f) => n + Object.values(f.otherPerturbations ?? {}).reduce((a, b) => a + b, 0),
+        0,
+      ),
       perCase: figures,
     };
     // Only on request: the numbers move a little from run to run, and a test run should not dirty the checkout.
-    if (process.env.WRITE_FIGURES === "1" && quirksUnderTest().length === 0) fs.writeFileSync(path.join(__dirname, "figures.json"), JSON.stringify(summary, null, 2) + "\n");
+    if (process.env.WRITE_FIGURES === "1" && quirksUnderTest().length === 0)
+      fs.writeFileSync(path.join(__dirname, "figures.json"), JSON.stringify(summary, null, 2) + "\n");
   }
 });
 
@@ -199,12 +220,22 @@ test("bursts of ServiceUnavailable / InternalError on every write and on reads",
 test("slow responses past the client timeout: writes land, the client times out, re-reads instead of resending", async () => {
   const spec = team("slow", 3);
   const since = lastSeq();
-  const f = await faultCase("slow past timeout", spec, {
-    rules: [
-      { slowRate: 1, slowMs: 1_500, actions: ["AddUser"], times: 2 },
-      { slowRate: 1, slowMs: 1_500, actions: ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"], times: 2 },
-    ],
-  }, 1_600);
+  const f = await faultCase(
+    "slow past timeout",
+    spec,
+    {
+      rules: [
+        { slowRate: 1, slowMs: 1_500, actions: ["AddUser"], times: 2 },
+        {
+          slowRate: 1,
+          slowMs: 1_500,
+          actions: ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"],
+          times: 2,
+        },
+      ],
+    },
+    1_600,
+  );
   expect(f.faultKinds.slow).toBe(4);
   const calls = emu.calls({ sinceSeq: since });
   // Every AddUser landed exactly once: the two that timed out were settled by the re-read, not sent again.
@@ -237,21 +268,49 @@ test("coalesced batches under faults: many single memberships merged into shared
   const spec: TeamSpec = {
     users,
     // One resource per user, all in the same workspace and group: the provider merges their writes.
-    workspaces: [...users.map((u) => u.key), ...seedMembers].map((m, i) => ({ name: `merge-ws-${i}`, parentId: SEED.sandbox, members: [m], role: "viewer" as const, single: true })),
-    groups: users.map((u, i) => ({ name: `merge-grp-${i}`, parentId: SEED.engineering, members: [u.key], single: true })),
+    workspaces: [...users.map((u) => u.key), ...seedMembers].map((m, i) => ({
+      name: `merge-ws-${i}`,
+      parentId: SEED.sandbox,
+      members: [m],
+      role: "viewer" as const,
+      single: true,
+    })),
+    groups: users.map((u, i) => ({
+      name: `merge-grp-${i}`,
+      parentId: SEED.engineering,
+      members: [u.key],
+      single: true,
+    })),
   };
   const since = lastSeq();
   const f = await faultCase("coalesced batches", spec, {
     rules: [
-      { errorRate: 1, errorCode: "ServiceUnavailable", actions: ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"], times: 2 },
+      {
+        errorRate: 1,
+        errorCode: "ServiceUnavailable",
+        actions: ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"],
+        times: 2,
+      },
       { failAfterApplyRate: 1, actions: ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"], times: 2 },
-      { resetRate: 1, actions: ["QueryWorkspaceUserList", "QueryUserGroupMember", "QueryUserRoleInfoInWorkspace"], times: 2 },
+      {
+        resetRate: 1,
+        actions: ["QueryWorkspaceUserList", "QueryUserGroupMember", "QueryUserRoleInfoInWorkspace"],
+        times: 2,
+      },
     ],
   });
   expect(f.faultsInjected).toBe(6);
-  const writes = emu.calls({ sinceSeq: since }).filter((c) => ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"].includes(c.action ?? "") && c.mutated);
+  const writes = emu
+    .calls({ sinceSeq: since })
+    .filter(
+      (c) => ["AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"].includes(c.action ?? "") && c.mutated,
+    );
   // However the writes were merged, no membership was written twice.
-  const written = writes.flatMap((c) => (c.params.UserIds ?? c.params.UserIdList ?? c.params.UserId ?? "").split(",").map((u) => `${c.action === "AddUserGroupMember" ? "g" : "w"}:${u}`));
+  const written = writes.flatMap((c) =>
+    (c.params.UserIds ?? c.params.UserIdList ?? c.params.UserId ?? "")
+      .split(",")
+      .map((u) => `${c.action === "AddUserGroupMember" ? "g" : "w"}:${u}`),
+  );
   expect(new Set(written).size).toBe(written.length);
   expect(written).toHaveLength(spec.workspaces.length + spec.groups.length);
   f.coalescing = { memberships: written.length, writeCalls: writes.length };
@@ -265,7 +324,15 @@ test("provider host killed in the middle of a batch apply; `up` re-run converges
   const spec = team("kill", 6);
   const engine = engineFor("host killed");
   // Writes take a while to answer, so the host dies with some of them applied in Quick BI but not yet answered.
-  emu.setFaults({ rules: [{ slowRate: 1, slowMs: 300, actions: ["AddUser", "AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"] }] });
+  emu.setFaults({
+    rules: [
+      {
+        slowRate: 1,
+        slowMs: 300,
+        actions: ["AddUser", "AddWorkspaceUsers", "AddUserToWorkspace", "AddUserGroupMember"],
+      },
+    ],
+  });
   const inQuickBI = () => emu.state().users.filter((u) => u.accountName?.includes("kill.")).length;
   const inStateFile = () => engine.readState().resources.filter((r) => r.custom && r.name.startsWith("u-kill")).length;
   let killedAt: { quickbi: number; stateFile: number } | undefined;
@@ -308,7 +375,11 @@ test("provider host killed in the middle of a batch apply; `up` re-run converges
   for (const u of spec.users) expect(qb.users.filter((x) => x.accountName === u.accountName).length).toBe(1);
   const adopted = spec;
   // The slow answers only open the window for the kill; the fault under test is the kill.
-  const f = await settle("host killed mid-apply", adopted, engine, since, started, { hostKills: 1, interruptedCreates: interrupted, notFaults: ["slow"] });
+  const f = await settle("host killed mid-apply", adopted, engine, since, started, {
+    hostKills: 1,
+    interruptedCreates: interrupted,
+    notFaults: ["slow"],
+  });
   // Every user was added exactly once over the three runs.
   expect(landedWrites(emu.calls({ sinceSeq: since }), "AddUser")).toHaveLength(spec.users.length);
   expect(f.faultsInjected).toBe(1);
@@ -337,7 +408,8 @@ test("a batch that half-succeeds is recorded as a partial create, and the next u
   const recorded = partial?.outputs.userIds as string[];
   expect(recorded).not.toContain(SEED.victor);
   expect(recorded.length).toBeGreaterThan(0);
-  for (const id of recorded) expect(emu.state().workspaceMembers.some((m) => m.workspaceId === SEED.sales && m.userId === id)).toBe(true);
+  for (const id of recorded)
+    expect(emu.state().workspaceMembers.some((m) => m.workspaceId === SEED.sales && m.userId === id)).toBe(true);
 
   // Fix the cause (Victor gets an analyst seat) and run up again: the partial create is continued, not redone.
   await updateUser(outOfBand, { userId: SEED.victor, userType: 3 });
@@ -391,13 +463,20 @@ test("out-of-band changes between preview and apply: the apply re-reads and conv
   expect(up.counts.update).toBe(3);
   const adopted = { ...v2, adopt: true };
   expect((await engine.up(programOf(adopted))).errors).toEqual([]);
-  await settle("out-of-band between preview and apply", adopted, engine, since, started, { otherPerturbations: { "out-of-band change": 5 } });
+  await settle("out-of-band between preview and apply", adopted, engine, since, started, {
+    otherPerturbations: { "out-of-band change": 5 },
+  });
 });
 
-test("every action the provider called is in the permission table of the README", () => {
-  const doc = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+test("every action the provider called is in the permission table (docs/configuration.md)", () => {
+  const doc = fs.readFileSync(path.join(REPO, "docs/configuration.md"), "utf8");
   const documented = new Set([...doc.matchAll(/quickbi-public:([A-Za-z]+)/g)].map((m) => m[1]));
-  const called = new Set(emu.calls().map((c) => c.action).filter((a): a is string => a !== null));
+  const called = new Set(
+    emu
+      .calls()
+      .map((c) => c.action)
+      .filter((a): a is string => a !== null),
+  );
   expect(called.size).toBeGreaterThan(5);
   expect([...called].filter((a) => !documented.has(a)).sort()).toEqual([]);
 });

@@ -46,9 +46,16 @@ test("killing the engine stops the host's writes and the host exits", async () =
     // One window per create: each is its own write.
     "quickbi:coalesce": "false",
   };
-  const child = spawn(process.execPath, [path.join(__dirname, "fixtures/orphanEngine.js"), JSON.stringify({ repo: REPO, cwd: ws.dir, config, count: COUNT })], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(__dirname, "fixtures/orphanEngine.js"),
+      JSON.stringify({ repo: REPO, cwd: ws.dir, config, count: COUNT }),
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const hostPid = await new Promise<number>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {

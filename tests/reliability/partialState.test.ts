@@ -33,7 +33,11 @@ const CASES: [string, Program, (s: Awaited<ReturnType<typeof quickbiState>>) => 
   [
     "WorkspaceMembership",
     (bad) => () => {
-      new WorkspaceMembership("team", { workspaceId: SEED.sandbox, userIds: bad ? [SEED.pavel, SEED.victor] : [SEED.pavel], role: "viewer" });
+      new WorkspaceMembership("team", {
+        workspaceId: SEED.sandbox,
+        userIds: bad ? [SEED.pavel, SEED.victor] : [SEED.pavel],
+        role: "viewer",
+      });
     },
     (s) => membersOf(s, SEED.sandbox).has(SEED.pavel),
   ],
@@ -57,7 +61,10 @@ const CASES: [string, Program, (s: Awaited<ReturnType<typeof quickbiState>>) => 
   [
     "GroupMembers",
     (bad) => () => {
-      new GroupMembers("exact", { userGroupId: SEED.engineering, userIds: bad ? [SEED.dana, SEED.diego, SEED.pavel, GHOST] : [SEED.dana, SEED.diego, SEED.pavel] });
+      new GroupMembers("exact", {
+        userGroupId: SEED.engineering,
+        userIds: bad ? [SEED.dana, SEED.diego, SEED.pavel, GHOST] : [SEED.dana, SEED.diego, SEED.pavel],
+      });
     },
     (s) => groupMembersOf(s, SEED.engineering).has(SEED.pavel),
   ],
@@ -65,7 +72,13 @@ const CASES: [string, Program, (s: Awaited<ReturnType<typeof quickbiState>>) => 
 
 function engine(name: string): Engine {
   // A fresh host for every operation, as the CLI starts one: refresh and destroy load the provider from state.
-  return new Engine({ projectDir: h.workspace.dir, statePath: path.join(dir, `${name}.json`), stack: name, config: h.config, secretKeys: ["quickbi:accessKeySecret"] });
+  return new Engine({
+    projectDir: h.workspace.dir,
+    statePath: path.join(dir, `${name}.json`),
+    stack: name,
+    config: h.config,
+    secretKeys: ["quickbi:accessKeySecret"],
+  });
 }
 
 async function refreshAndDestroy(e: Engine): Promise<void> {
@@ -76,24 +89,30 @@ async function refreshAndDestroy(e: Engine): Promise<void> {
   expect(e.readState().resources.filter((r) => r.custom)).toEqual([]);
 }
 
-test.each(CASES)("%s: a partial create is recorded with what was applied; refresh and destroy work", async (kind, program, applied) => {
-  const e = engine(`create-${kind}`);
-  const up = await e.up(program(true));
-  expect(up.errors.join("\n")).toMatch(/user change\(s\) failed|could not/);
-  const recorded = e.readState().resources.find((r) => r.custom);
-  expect(recorded?.id).toBeTruthy();
-  expect(typeof recorded?.outputs.__provider).toBe("string");
-  expect(applied(await quickbiState(h.emu))).toBe(true);
-  await refreshAndDestroy(e);
-  expect(applied(await quickbiState(h.emu))).toBe(false);
-});
+test.each(CASES)(
+  "%s: a partial create is recorded with what was applied; refresh and destroy work",
+  async (kind, program, applied) => {
+    const e = engine(`create-${kind}`);
+    const up = await e.up(program(true));
+    expect(up.errors.join("\n")).toMatch(/user change\(s\) failed|could not/);
+    const recorded = e.readState().resources.find((r) => r.custom);
+    expect(recorded?.id).toBeTruthy();
+    expect(typeof recorded?.outputs.__provider).toBe("string");
+    expect(applied(await quickbiState(h.emu))).toBe(true);
+    await refreshAndDestroy(e);
+    expect(applied(await quickbiState(h.emu))).toBe(false);
+  },
+);
 
-test.each(CASES)("%s: a partial update is recorded with what was applied; refresh and destroy work", async (kind, program, applied) => {
-  const e = engine(`update-${kind}`);
-  expect((await e.up(program(false))).errors).toEqual([]);
-  const up = await e.up(program(true));
-  expect(up.errors.join("\n")).toMatch(/user change\(s\) failed|could not/);
-  expect(typeof e.readState().resources.find((r) => r.custom)?.outputs.__provider).toBe("string");
-  await refreshAndDestroy(e);
-  expect(applied(await quickbiState(h.emu))).toBe(false);
-});
+test.each(CASES)(
+  "%s: a partial update is recorded with what was applied; refresh and destroy work",
+  async (kind, program, applied) => {
+    const e = engine(`update-${kind}`);
+    expect((await e.up(program(false))).errors).toEqual([]);
+    const up = await e.up(program(true));
+    expect(up.errors.join("\n")).toMatch(/user change\(s\) failed|could not/);
+    expect(typeof e.readState().resources.find((r) => r.custom)?.outputs.__provider).toBe("string");
+    await refreshAndDestroy(e);
+    expect(applied(await quickbiState(h.emu))).toBe(false);
+  },
+);

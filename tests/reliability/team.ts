@@ -154,7 +154,8 @@ export function audit(spec: TeamSpec, qb: Seed, state: State, extraUsers: Readon
     }
     const e = entries(`u-${u.key}`);
     if (e.length !== 1) lost.push(`state holds ${e.length} entries for u-${u.key}`);
-    else if (f && e[0].id !== f.userId) unrecorded.push(`state id of u-${u.key} is ${e[0].id}, Quick BI's user is ${f.userId}`);
+    else if (f && e[0].id !== f.userId)
+      unrecorded.push(`state id of u-${u.key} is ${e[0].id}, Quick BI's user is ${f.userId}`);
   }
   const ref = (m: string) => userIdOf.get(m) ?? m;
 
@@ -173,7 +174,8 @@ export function audit(spec: TeamSpec, qb: Seed, state: State, extraUsers: Readon
       if (rows.length === 0) lost.push(`${m} is not a member of workspace ${w.parentId}`);
       if (rows.length > 1) duplicated.push(`${m} is ${rows.length} times a member of workspace ${w.parentId}`);
       const roles = rows.flatMap((r) => [r.roleId, ...(r.roleIds ?? [])]);
-      if (rows.length > 0 && !(roles.length === 1 && roles[0] === want)) wrong.push(`${m} holds ${roles.join(",")} in ${w.parentId}, want ${want}`);
+      if (rows.length > 0 && !(roles.length === 1 && roles[0] === want))
+        wrong.push(`${m} holds ${roles.join(",")} in ${w.parentId}, want ${want}`);
     }
     checkMembershipEntry(entries(w.name), w, ref, lost, unrecorded);
   }
@@ -187,9 +189,12 @@ export function audit(spec: TeamSpec, qb: Seed, state: State, extraUsers: Readon
   }
 
   const declared = resourceCount(spec);
-  if (custom.length !== declared) unrecorded.push(`state file holds ${custom.length} resources, the program declares ${declared}`);
-  for (const r of custom) if (r.initErrors?.length) unrecorded.push(`${r.name} still has init errors: ${r.initErrors.join("; ")}`);
-  if (state.pendingOperations.length > 0) unrecorded.push(`${state.pendingOperations.length} pending operations left in state`);
+  if (custom.length !== declared)
+    unrecorded.push(`state file holds ${custom.length} resources, the program declares ${declared}`);
+  for (const r of custom)
+    if (r.initErrors?.length) unrecorded.push(`${r.name} still has init errors: ${r.initErrors.join("; ")}`);
+  if (state.pendingOperations.length > 0)
+    unrecorded.push(`${state.pendingOperations.length} pending operations left in state`);
   return { lost, duplicated, unrecorded, wrong };
 }
 

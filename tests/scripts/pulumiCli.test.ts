@@ -12,7 +12,10 @@ import * as path from "node:path";
 
 const REPO = path.resolve(__dirname, "../..");
 const SCRIPT = path.join(REPO, "scripts/pulumi-cli.js");
-const cli = require(SCRIPT) as { PULUMI_VERSION: string; moduleReplaces(goMod: string): { from: string; to: string }[] };
+const cli = require(SCRIPT) as {
+  PULUMI_VERSION: string;
+  moduleReplaces(goMod: string): { from: string; to: string }[];
+};
 
 let tmp: string;
 beforeEach(() => {
@@ -28,7 +31,10 @@ function writeExe(file: string, body: string): string {
 }
 
 function fakePulumi(file: string, version = "v3.999.0"): string {
-  return writeExe(file, `if (process.argv[2] === "version") console.log(${JSON.stringify(version)}); else process.exit(2);`);
+  return writeExe(
+    file,
+    `if (process.argv[2] === "version") console.log(${JSON.stringify(version)}); else process.exit(2);`,
+  );
 }
 
 /**
@@ -119,7 +125,13 @@ function runScriptAsync(pathDirs: string[], cache: string): Promise<Run> {
 }
 
 const goCalls = (log: string): { args: string[]; cwd: string }[] =>
-  fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; cwd: string }) : [];
+  fs.existsSync(log)
+    ? fs
+        .readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { args: string[]; cwd: string })
+    : [];
 
 test("an official install on PATH (bin/ with Pulumi's Node plugin) is used in place, and wins over a cached build", () => {
   const official = path.join(tmp, "home/.pulumi/bin");
@@ -151,7 +163,10 @@ test("a `pulumi` on PATH without the plugin: a cache folder links it and holds t
 
   // The plugin script is what the engine starts in the project folder: it must run @pulumi/pulumi's dynamic-provider
   // host, which prints its gRPC port first.
-  const host = spawn(path.join(r.folder, "pulumi-resource-pulumi-nodejs"), ["127.0.0.1:1"], { cwd: REPO, env: { PATH: `${path.dirname(process.execPath)}:/bin` } });
+  const host = spawn(path.join(r.folder, "pulumi-resource-pulumi-nodejs"), ["127.0.0.1:1"], {
+    cwd: REPO,
+    env: { PATH: `${path.dirname(process.execPath)}:/bin` },
+  });
   try {
     const port = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -221,16 +236,26 @@ test("no CLI, go present: builds in a wrapper module (pkg's replace mirrored, ve
   expect(cmds[4]).toBe(`get github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@${cli.PULUMI_VERSION}`);
   const buildArgs = calls[5].args;
   expect(buildArgs.slice(0, 4)).toEqual(["build", "-trimpath", "-tags", "osusergo,grpcnotrace"]);
-  expect(buildArgs).toContain(`-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${cli.PULUMI_VERSION}`);
+  expect(buildArgs).toContain(
+    `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${cli.PULUMI_VERSION}`,
+  );
   expect(buildArgs[buildArgs.length - 1]).toBe("github.com/pulumi/pulumi/pkg/v3/cmd/pulumi");
   // Built in a temp folder beside the cache entry, never in the entry itself.
   expect(calls[5].cwd).toMatch(new RegExp(`${cli.PULUMI_VERSION.replace(/\./g, "\\.")}\\.tmp-\\d+-[0-9a-f]+$`));
   expect(cmds[6]).toBe("list -m -json github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@latest");
 
-  expect(r.stderr).toMatch(/pulumi-language-nodejs is NOT available here:\n.*`go list -m -json github\.com\/pulumi\/pulumi\/sdk\/nodejs\/cmd\/pulumi-language-nodejs\/v3@latest` failed:\n.*403 Forbidden/);
+  expect(r.stderr).toMatch(
+    /pulumi-language-nodejs is NOT available here:\n.*`go list -m -json github\.com\/pulumi\/pulumi\/sdk\/nodejs\/cmd\/pulumi-language-nodejs\/v3@latest` failed:\n.*403 Forbidden/,
+  );
   expect(fs.readdirSync(cache)).toEqual([cli.PULUMI_VERSION]);
-  expect(fs.readdirSync(bin).sort()).toEqual(["pulumi", "pulumi-analyzer-policy-nodejs", "pulumi-resource-pulumi-nodejs"]);
-  expect(fs.readFileSync(path.join(cache, cli.PULUMI_VERSION, "go.mod"), "utf8")).toContain("replace github.com/atotto/clipboard=");
+  expect(fs.readdirSync(bin).sort()).toEqual([
+    "pulumi",
+    "pulumi-analyzer-policy-nodejs",
+    "pulumi-resource-pulumi-nodejs",
+  ]);
+  expect(fs.readFileSync(path.join(cache, cli.PULUMI_VERSION, "go.mod"), "utf8")).toContain(
+    "replace github.com/atotto/clipboard=",
+  );
 
   // The next run takes the cache, and repeats the note about the language host without asking the proxy again.
   const again = runScript([goDir], cache);
@@ -248,7 +273,11 @@ test("two runs building at once both succeed with the same folder; the cache hol
   expect(a.folder).toBe(path.join(cache, cli.PULUMI_VERSION, "bin"));
   expect(b.folder).toBe(a.folder);
   expect(fs.readdirSync(cache)).toEqual([cli.PULUMI_VERSION]);
-  expect(fs.readdirSync(a.folder).sort()).toEqual(["pulumi", "pulumi-analyzer-policy-nodejs", "pulumi-resource-pulumi-nodejs"]);
+  expect(fs.readdirSync(a.folder).sort()).toEqual([
+    "pulumi",
+    "pulumi-analyzer-policy-nodejs",
+    "pulumi-resource-pulumi-nodejs",
+  ]);
 });
 
 test("a failed build exits 1 with go's error and leaves no cache entry behind", () => {

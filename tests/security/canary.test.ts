@@ -33,7 +33,12 @@ const SALES = "5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01";
 const VICTOR = "b8c7d9eafb0c4d5e6db7c8d9eafb0c08";
 const PAVEL = "b2e1d3c4f5a6479807b1c2d3e4f5a602";
 const SECRET_KEYS = ["quickbi:accessKeySecret", "quickbi:securityToken"];
-const NO_CREDENTIAL_ENV = { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined, ALIBABA_CLOUD_SECURITY_TOKEN: undefined, QUICKBI_ENDPOINT: undefined };
+const NO_CREDENTIAL_ENV = {
+  ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+  ALIBABA_CLOUD_SECURITY_TOKEN: undefined,
+  QUICKBI_ENDPOINT: undefined,
+};
 
 let emu: RunningEmulator;
 let ws: Workspace;
@@ -42,14 +47,16 @@ let host: ProviderHost;
 const seen: { where: string; text: string }[] = [];
 
 function record(where: string, value: unknown): void {
-  seen.push({ where, text: typeof value === "string" ? value : JSON.stringify(value) ?? String(value) });
+  seen.push({ where, text: typeof value === "string" ? value : (JSON.stringify(value) ?? String(value)) });
 }
 function recordReport(where: string, r: RunReport): void {
   record(`${where}: report`, r);
   record(`${where}: CLI text`, formatReport(r));
 }
 function leaks(text: string): string[] {
-  return Object.entries(CANARIES).filter(([, v]) => text.includes(v)).map(([k]) => k);
+  return Object.entries(CANARIES)
+    .filter(([, v]) => text.includes(v))
+    .map(([k]) => k);
 }
 
 function config(extra: Record<string, string | undefined> = {}): Record<string, string> {
@@ -103,13 +110,20 @@ function program(opts: { workspaceId?: string; members?: string[] } = {}): Progr
       userIds: [user.userId, ...(opts.members ?? [PAVEL])],
       role: "viewer",
     });
-    return { userId: user.userId, key: cfg.requireSecret("accessKeySecret"), token: cfg.requireSecret("securityToken") };
+    return {
+      userId: user.userId,
+      key: cfg.requireSecret("accessKeySecret"),
+      token: cfg.requireSecret("securityToken"),
+    };
   };
 }
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(REPO, "bin/provider/runtime.js"))) throw new Error("run `npm run build` first");
-  emu = await startEmulator({ seed: { ...defaultSeed(), accessKeys: [{ accessKeyId: KEY_ID, accessKeySecret: SECRET }] }, randomSeed: 3 });
+  emu = await startEmulator({
+    seed: { ...defaultSeed(), accessKeys: [{ accessKeyId: KEY_ID, accessKeySecret: SECRET }] },
+    randomSeed: 3,
+  });
   ws = await createWorkspace({ repoRoot: REPO });
   host = await ProviderHost.start({ cwd: ws.dir, env: NO_CREDENTIAL_ENV, callTimeoutMs: 60_000 });
 });
@@ -134,7 +148,12 @@ test("secret config stays secret through the program; __provider holds no creden
       pulumi.unsecret(keyOut).apply((v) => {
         matches = v === SECRET;
       });
-      new quickbi.QuickBIUser("u", { accountId: "2000000000000078", accountName: "a:b", nickName: "N", userType: "developer" });
+      new quickbi.QuickBIUser("u", {
+        accountId: "2000000000000078",
+        accountName: "a:b",
+        nickName: "N",
+        userType: "developer",
+      });
       return { key: keyOut, derived: keyOut.apply((k) => k.length) };
     },
     { config: config(), secretKeys: SECRET_KEYS },
@@ -148,7 +167,10 @@ test("secret config stays secret through the program; __provider holds no creden
   expect(typeof provider).toBe("string");
   expect((provider as string).length).toBeLessThan(20_000);
   record("__provider text", provider);
-  record("registrations (inputs, incl. __provider)", run.registrations.map((r) => r.inputs));
+  record(
+    "registrations (inputs, incl. __provider)",
+    run.registrations.map((r) => r.inputs),
+  );
 });
 
 test("a successful lifecycle: preview, up, refresh, destroy", async () => {
@@ -176,7 +198,12 @@ test("a successful lifecycle: preview, up, refresh, destroy", async () => {
 });
 
 describe("errors of every kind carry codes and RequestIds, never a credential", () => {
-  async function failingUp(name: string, p: ProgramFn, extra: Record<string, string | undefined> = {}, expectText: RegExp): Promise<RunReport> {
+  async function failingUp(
+    name: string,
+    p: ProgramFn,
+    extra: Record<string, string | undefined> = {},
+    expectText: RegExp,
+  ): Promise<RunReport> {
     emu.reset();
     const e = engine(name, extra, Object.keys(extra).length > 0 ? "own" : host);
     const r = await e.up(p);
@@ -188,7 +215,12 @@ describe("errors of every kind carry codes and RequestIds, never a credential", 
   }
 
   test("bad signature (wrong secret)", async () => {
-    await failingUp("bad signature", program(), { "quickbi:accessKeySecret": WRONG }, /SignatureDoesNotMatch.*RequestId/s);
+    await failingUp(
+      "bad signature",
+      program(),
+      { "quickbi:accessKeySecret": WRONG },
+      /SignatureDoesNotMatch.*RequestId/s,
+    );
   });
 
   test("throttling that outlasts the retries", async () => {
@@ -201,7 +233,12 @@ describe("errors of every kind carry codes and RequestIds, never a credential", 
   });
 
   test("business error (a workspace that does not exist)", async () => {
-    await failingUp("business error", program({ workspaceId: "no-such-workspace" }), {}, /Workspace\.Not\.Exist|Workspace\.NotIn\.Organization/);
+    await failingUp(
+      "business error",
+      program({ workspaceId: "no-such-workspace" }),
+      {},
+      /Workspace\.Not\.Exist|Workspace\.NotIn\.Organization/,
+    );
   });
 
   test("a half-applied batch (partial create with properties)", async () => {
@@ -210,7 +247,12 @@ describe("errors of every kind carry codes and RequestIds, never a credential", 
   });
 
   test("connections cut before and after applying (outcome unknown)", async () => {
-    emu.setFaults({ rules: [{ resetRate: 1, actions: ["QueryUserInfoByAccount", "QueryUserList"] }, { failAfterApplyRate: 1, actions: ["AddUser"] }] });
+    emu.setFaults({
+      rules: [
+        { resetRate: 1, actions: ["QueryUserInfoByAccount", "QueryUserList"] },
+        { failAfterApplyRate: 1, actions: ["AddUser"] },
+      ],
+    });
     try {
       await failingUp("connection cut", program(), {}, /ConnectionReset|RequestTimeout|outcome/i);
     } finally {
@@ -219,18 +261,32 @@ describe("errors of every kind carry codes and RequestIds, never a credential", 
   });
 
   test("missing credentials: the secret is set but the key id is not", async () => {
-    await failingUp("half key in config", program(), { "quickbi:accessKeyId": undefined }, /quickbi:accessKeyId is missing/);
+    await failingUp(
+      "half key in config",
+      program(),
+      { "quickbi:accessKeyId": undefined },
+      /quickbi:accessKeyId is missing/,
+    );
   });
 
   test("missing credentials: only the environment's secret is set (own host)", async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "canary-home-"));
     const envHost = await ProviderHost.start({
       cwd: ws.dir,
-      env: { ...NO_CREDENTIAL_ENV, ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_SECRET, HOME: home, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true" },
+      env: {
+        ...NO_CREDENTIAL_ENV,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_SECRET,
+        HOME: home,
+        ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
+      },
       callTimeoutMs: 60_000,
     });
     try {
-      const e = engine("env half", { "quickbi:accessKeyId": undefined, "quickbi:accessKeySecret": undefined, "quickbi:securityToken": undefined }, envHost);
+      const e = engine(
+        "env half",
+        { "quickbi:accessKeyId": undefined, "quickbi:accessKeySecret": undefined, "quickbi:securityToken": undefined },
+        envHost,
+      );
       const r = await e.up(program());
       expect(r.ok).toBe(false);
       expect(r.errors.join("\n")).toMatch(/ALIBABA_CLOUD_ACCESS_KEY_ID is missing/);

@@ -76,7 +76,11 @@ test("preview, up, refresh and destroy: the report names nobody by a secret nick
 
 test("the adopt error for an existing user does not quote its secret account or nickname", async () => {
   // zara exists already (made out of band), and the program does not say adopt.
-  await h.outOfBand.call("AddUser", { AccountId: ACCOUNT_ID, AccountName: SECRET_ACCOUNT, NickName: SECRET_NICK, UserType: 3 }, { idempotent: false });
+  await h.outOfBand.call(
+    "AddUser",
+    { AccountId: ACCOUNT_ID, AccountName: SECRET_ACCOUNT, NickName: SECRET_NICK, UserType: 3 },
+    { idempotent: false },
+  );
   const e = engine("secret-adopt");
   const up = await e.up(program());
   const text = up.errors.join("\n");

@@ -51,7 +51,13 @@ async function code(raw: RawRequest): Promise<{ status: number; code: string; te
 function withSignature(raw: RawRequest, scheme: Scheme, change: (sig: string) => string): RawRequest {
   if (scheme === "v3") {
     const auth = raw.headers["authorization"];
-    return { ...raw, headers: { ...raw.headers, authorization: auth.replace(/Signature=([0-9a-f]+)/, (_m, s: string) => `Signature=${change(s)}`) } };
+    return {
+      ...raw,
+      headers: {
+        ...raw.headers,
+        authorization: auth.replace(/Signature=([0-9a-f]+)/, (_m, s: string) => `Signature=${change(s)}`),
+      },
+    };
   }
   const url = new URL(`http://x${raw.path}`);
   url.searchParams.set("Signature", change(url.searchParams.get("Signature")!));
@@ -112,14 +118,22 @@ test("signatures are compared with crypto.timingSafeEqual, also when the lengths
     for (const scheme of ["v3", "v2"] as const) {
       spy.mockClear();
       const good = signed(scheme);
-      const expectedSig = scheme === "v3" ? /Signature=([0-9a-f]+)/.exec(good.headers.authorization)![1] : new URL(`http://x${good.path}`).searchParams.get("Signature")!;
+      const expectedSig =
+        scheme === "v3"
+          ? /Signature=([0-9a-f]+)/.exec(good.headers.authorization)![1]
+          : new URL(`http://x${good.path}`).searchParams.get("Signature")!;
       expect((await code(withSignature(good, scheme, flip))).code).toBe("SignatureDoesNotMatch");
       // The received (tampered) signature reached the constant-time comparison.
-      const compared = spy.mock.calls.map(([a, b]) => [Buffer.from(a as Uint8Array).toString(), Buffer.from(b as Uint8Array).toString()]);
+      const compared = spy.mock.calls.map(([a, b]) => [
+        Buffer.from(a as Uint8Array).toString(),
+        Buffer.from(b as Uint8Array).toString(),
+      ]);
       expect(compared.some(([a, b]) => b === flip(expectedSig) && a.length === b.length)).toBe(true);
 
       spy.mockClear();
-      expect((await code(withSignature(signed(scheme), scheme, (s) => s.slice(0, 10)))).code).toBe("SignatureDoesNotMatch");
+      expect((await code(withSignature(signed(scheme), scheme, (s) => s.slice(0, 10)))).code).toBe(
+        "SignatureDoesNotMatch",
+      );
       // Unequal lengths still cost one constant-time comparison (of equal-length buffers: timingSafeEqual throws otherwise).
       expect(spy).toHaveBeenCalled();
       for (const [a, b] of spy.mock.calls) expect((a as Uint8Array).length).toBe((b as Uint8Array).length);

@@ -20,12 +20,15 @@ export const roleActions: Record<string, ActionHandler> = {
       { RoleId: wire.int(), WorkspaceId: wire.string().optional(), Keyword: wire.string().optional(), ...paging },
       params,
     );
-    return page(paginate(org.workspaceRoleUsers(p.RoleId, p.WorkspaceId, p.Keyword), p.PageNum, p.PageSize), ({ user, workspace }) => ({
-      UserId: user.userId,
-      NickName: user.nickName,
-      WorkspaceId: workspace.workspaceId,
-      WorkspaceName: workspace.workspaceName,
-    }));
+    return page(
+      paginate(org.workspaceRoleUsers(p.RoleId, p.WorkspaceId, p.Keyword), p.PageNum, p.PageSize),
+      ({ user, workspace }) => ({
+        UserId: user.userId,
+        NickName: user.nickName,
+        WorkspaceId: workspace.workspaceId,
+        WorkspaceName: workspace.workspaceName,
+      }),
+    );
   }),
 
   ListOrganizationRoles: action<"ListOrganizationRoles">((org, params) => {
@@ -45,5 +48,4 @@ export const roleActions: Record<string, ActionHandler> = {
       NickName: u.nickName,
     }));
   }),
-
 };

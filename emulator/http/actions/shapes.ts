@@ -30,7 +30,13 @@ export function userInfo(u: User): ResultOf<"QueryUserInfoByUserId"> {
 }
 
 export function page<T, R>(p: Page<T>, map: (t: T) => R) {
-  return { Data: p.data.map(map), PageNum: p.pageNum, PageSize: p.pageSize, TotalNum: p.totalNum, TotalPages: p.totalPages };
+  return {
+    Data: p.data.map(map),
+    PageNum: p.pageNum,
+    PageSize: p.pageSize,
+    TotalNum: p.totalNum,
+    TotalPages: p.totalPages,
+  };
 }
 
 export function batch(o: BatchOutcome): ResultOf<"AddWorkspaceUsers"> | ActionOutcome<ResultOf<"AddWorkspaceUsers">> {
@@ -42,7 +48,10 @@ export function roleRef(r: Role) {
   return { RoleId: r.roleId, RoleCode: r.roleCode, RoleName: r.roleName };
 }
 
-export function workspaceItem(org: Organization, w: Workspace): ResultOf<"QueryOrganizationWorkspaceList">["Data"][number] {
+export function workspaceItem(
+  org: Organization,
+  w: Workspace,
+): ResultOf<"QueryOrganizationWorkspaceList">["Data"][number] {
   const accountOf = (id: string) => (org.hasUser(id) ? displayAccountName(org.getUser(id)) : undefined);
   return {
     WorkspaceId: w.workspaceId,

@@ -27,10 +27,18 @@ export const userGroupActions: Record<string, ActionHandler> = {
 
   UpdateUserGroup: action<"UpdateUserGroup">((org, params, ctx) => {
     const p = parseParams(
-      { UserGroupId: wire.string(), UserGroupName: wire.string().optional(), UserGroupDescription: wire.string().optional() },
+      {
+        UserGroupId: wire.string(),
+        UserGroupName: wire.string().optional(),
+        UserGroupDescription: wire.string().optional(),
+      },
       params,
     );
-    org.updateUserGroup(p.UserGroupId, { userGroupName: p.UserGroupName, userGroupDescription: p.UserGroupDescription }, ctx.callerUserId);
+    org.updateUserGroup(
+      p.UserGroupId,
+      { userGroupName: p.UserGroupName, userGroupDescription: p.UserGroupDescription },
+      ctx.callerUserId,
+    );
     return true;
   }),
 

@@ -109,5 +109,4 @@ export const userActions: Record<string, ActionHandler> = {
     const p = parseParams({ UserId: wire.string() }, params);
     return org.hasUser(p.UserId);
   }),
-
 };

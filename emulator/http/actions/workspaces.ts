@@ -20,7 +20,12 @@ export const workspaceActions: Record<string, ActionHandler> = {
 
   UpdateWorkspaceUserRole: action<"UpdateWorkspaceUserRole">((org, params) => {
     const p = parseParams(
-      { WorkspaceId: wire.string(), UserId: wire.string(), RoleId: wire.int().optional(), RoleIds: wire.intList().optional() },
+      {
+        WorkspaceId: wire.string(),
+        UserId: wire.string(),
+        RoleId: wire.int().optional(),
+        RoleIds: wire.intList().optional(),
+      },
       params,
     );
     // "RoleIds takes precedence; RoleId and RoleIds cannot both be empty."
@@ -43,13 +48,16 @@ export const workspaceActions: Record<string, ActionHandler> = {
 
   QueryWorkspaceUserList: action<"QueryWorkspaceUserList">((org, params) => {
     const p = parseParams({ WorkspaceId: wire.string(), Keyword: wire.string().optional(), ...paging }, params);
-    return page(paginate(org.listWorkspaceMembers(p.WorkspaceId, p.Keyword), p.PageNum, p.PageSize), ({ user, membership }) => ({
-      UserId: user.userId,
-      AccountId: user.accountId,
-      AccountName: displayAccountName(user),
-      NickName: user.nickName,
-      Role: roleRef(org.primaryRoleOf(membership)),
-    }));
+    return page(
+      paginate(org.listWorkspaceMembers(p.WorkspaceId, p.Keyword), p.PageNum, p.PageSize),
+      ({ user, membership }) => ({
+        UserId: user.userId,
+        AccountId: user.accountId,
+        AccountName: displayAccountName(user),
+        NickName: user.nickName,
+        Role: roleRef(org.primaryRoleOf(membership)),
+      }),
+    );
   }),
 
   QueryUserRoleInfoInWorkspace: action<"QueryUserRoleInfoInWorkspace">((org, params) => {
@@ -68,7 +76,11 @@ export const workspaceActions: Record<string, ActionHandler> = {
     return org.workspaceRolesOfUser(p.UserId).map(({ workspace, role }) => ({
       WorkspaceId: workspace.workspaceId,
       WorkspaceName: workspace.workspaceName,
-      RoleModel: { RoleId: String(role.roleId), RoleCode: role.isSystemRole ? role.roleCode : undefined, RoleName: role.roleName },
+      RoleModel: {
+        RoleId: String(role.roleId),
+        RoleCode: role.isSystemRole ? role.roleCode : undefined,
+        RoleName: role.roleName,
+      },
     }));
   }),
 
@@ -94,5 +106,4 @@ export const workspaceActions: Record<string, ActionHandler> = {
       allowPublish: p.AllowPublish,
     });
   }),
-
 };

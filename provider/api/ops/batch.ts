@@ -89,4 +89,3 @@ export async function sendBatch(
   const r = parseResult(action, BatchResultSchema, env.result, env.requestId);
   return { ...r, requestSucceeded: true, requestId: env.requestId || undefined };
 }
-

@@ -18,4 +18,3 @@ export async function* pages<T>(
     if (pg.Data.length < pageSize || seen >= pg.TotalNum) return;
   }
 }
-

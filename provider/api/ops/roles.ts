@@ -8,9 +8,7 @@ export const RoleDefinitionSchema = z.object({
   RoleId: int,
   RoleName: z.string(),
   IsSystemRole: opt(bool),
-  AuthConfigList: opt(
-    z.array(z.object({ AuthKey: z.string(), ActionAuthKeys: opt(z.array(z.string())) })),
-  ),
+  AuthConfigList: opt(z.array(z.object({ AuthKey: z.string(), ActionAuthKeys: opt(z.array(z.string())) }))),
 });
 export type RoleDefinition = z.infer<typeof RoleDefinitionSchema>;
 

@@ -8,9 +8,7 @@ import { z } from "zod";
 export const int = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
 
 /** A boolean that may arrive as `true`/`false` or `"true"`/`"false"` (z.coerce.boolean would turn "false" into true). */
-export const bool = z
-  .union([z.boolean(), z.enum(["true", "false"])])
-  .transform((v) => v === true || v === "true");
+export const bool = z.union([z.boolean(), z.enum(["true", "false"])]).transform((v) => v === true || v === "true");
 
 /** An id Quick BI sometimes sends as a number (long ids in old docs) but that we handle as text. */
 export const idString = z.union([z.string(), z.number()]).transform((v) => String(v));
@@ -27,7 +25,10 @@ export function opt<T extends z.ZodTypeAny>(t: T) {
 /** Quick BI's paged list envelope: `{Data, PageNum, PageSize, TotalNum, TotalPages}`. */
 export function page<T extends z.ZodTypeAny>(item: T) {
   return z.object({
-    Data: z.array(item).nullish().transform((v) => v ?? []),
+    Data: z
+      .array(item)
+      .nullish()
+      .transform((v) => v ?? []),
     PageNum: int,
     PageSize: int,
     TotalNum: int,

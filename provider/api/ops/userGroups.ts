@@ -206,8 +206,7 @@ export async function deleteUserGroupMember(
   opts: WriteOptions = {},
 ): Promise<boolean> {
   const verify: Verify =
-    opts.verify ??
-    (async () => ((await memberIds(c, p.userGroupId)).has(p.userId) ? "not-applied" : "applied"));
+    opts.verify ?? (async () => ((await memberIds(c, p.userGroupId)).has(p.userId) ? "not-applied" : "applied"));
   return invoke(
     c,
     "DeleteUserGroupMember",

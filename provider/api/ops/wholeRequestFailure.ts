@@ -72,7 +72,11 @@ export interface Isolation {
 }
 
 /** Settles every user of a batch whose first answer was `first`, a whole-request failure about some member. */
-export async function settleWholeRequestFailure(users: readonly string[], first: QuickBIApiError, io: Isolation): Promise<BatchResult> {
+export async function settleWholeRequestFailure(
+  users: readonly string[],
+  first: QuickBIApiError,
+  io: Isolation,
+): Promise<BatchResult> {
   const failureDetail: Record<string, string> = {};
   let pending = [...users];
   let err: QuickBIApiError = first;
@@ -89,7 +93,9 @@ export async function settleWholeRequestFailure(users: readonly string[], first:
       // Per-user answers from here on; a fully failed resend still names its users.
       Object.assign(failureDetail, r.failureDetail);
       success += r.requestSucceeded ? r.success : 0;
-      if (!r.requestSucceeded) for (const u of pending) failureDetail[u] ??= `${r.code ?? "Unsuccessful"}: ${r.message ?? "nothing was applied"}`;
+      if (!r.requestSucceeded)
+        for (const u of pending)
+          failureDetail[u] ??= `${r.code ?? "Unsuccessful"}: ${r.message ?? "nothing was applied"}`;
       requestId = r.requestId ?? requestId;
       pending = [];
     } catch (e) {

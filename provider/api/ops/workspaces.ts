@@ -74,8 +74,7 @@ export async function addUserToWorkspace(
   opts: WriteOptions = {},
 ): Promise<boolean> {
   const verify: Verify =
-    opts.verify ??
-    (async () => ((await currentRole(c, p))?.RoleId === p.roleId ? "applied" : "not-applied"));
+    opts.verify ?? (async () => ((await currentRole(c, p))?.RoleId === p.roleId ? "applied" : "not-applied"));
   return invoke(
     c,
     "AddUserToWorkspace",
@@ -114,7 +113,13 @@ export async function addWorkspaceUsers(
       return "applied";
     };
   const send = (userIds: readonly string[], verify: Verify) =>
-    sendBatch(c, action, { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", userIds), RoleId: p.roleId }, false, verify);
+    sendBatch(
+      c,
+      action,
+      { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", userIds), RoleId: p.roleId },
+      false,
+      verify,
+    );
   try {
     return await send(p.userIds, opts.verify ?? verifyFor(p.userIds));
   } catch (e) {
@@ -136,8 +141,10 @@ function isolation(c: QuickBICaller, workspaceId: string): Pick<Isolation, "read
   let userTypes: Promise<ReadonlyMap<string, number>> | undefined;
   return {
     read: {
-      members: () => (members ??= listAllWorkspaceUsers(c, { workspaceId }).then((l) => new Set(l.map((m) => m.UserId)))),
-      owner: () => (owner ??= listAllOrganizationWorkspaces(c).then((l) => l.find((w) => w.WorkspaceId === workspaceId)?.Owner)),
+      members: () =>
+        (members ??= listAllWorkspaceUsers(c, { workspaceId }).then((l) => new Set(l.map((m) => m.UserId)))),
+      owner: () =>
+        (owner ??= listAllOrganizationWorkspaces(c).then((l) => l.find((w) => w.WorkspaceId === workspaceId)?.Owner)),
       userTypes: () => (userTypes ??= listAllUsers(c).then((l) => new Map(l.map((u) => [u.UserId, u.UserType])))),
     },
   };
@@ -167,7 +174,13 @@ export async function updateWorkspaceUserRole(
 export async function updateWorkspaceUsersRole(c: QuickBICaller, p: BatchMembershipParams): Promise<BatchResult> {
   const action = "UpdateWorkspaceUsersRole";
   const send = (userIds: readonly string[]) =>
-    sendBatch(c, action, { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", userIds), RoleId: p.roleId }, true, undefined);
+    sendBatch(
+      c,
+      action,
+      { WorkspaceId: p.workspaceId, UserIds: joinIds(action, "UserIds", userIds), RoleId: p.roleId },
+      true,
+      undefined,
+    );
   try {
     return await send(p.userIds);
   } catch (e) {

@@ -1,11 +1,22 @@
 import { RESULT_SCHEMAS, type ActionName, type ResultOf } from "../../../emulator/http/results";
 import type { SeedInput } from "../../../emulator/model/seed";
 import { fixtureSeed } from "../model/fixture";
-import { apiError, startTestEmulator, type ApiErrorShape, type CallFn, type TestEmulator, type WireValue } from "../helpers";
+import {
+  apiError,
+  startTestEmulator,
+  type ApiErrorShape,
+  type CallFn,
+  type TestEmulator,
+  type WireValue,
+} from "../helpers";
 
 export const OWNER_KEY = { accessKeyId: "LTAIconformanceOwner", accessKeySecret: "owner-secret" };
 /** A key acting as a plain developer: the caller checks. */
-export const DEV_KEY = { accessKeyId: "LTAIconformanceDev", accessKeySecret: "dev-secret", userId: "0000000000000000000000000000000c" };
+export const DEV_KEY = {
+  accessKeyId: "LTAIconformanceDev",
+  accessKeySecret: "dev-secret",
+  userId: "0000000000000000000000000000000c",
+};
 
 export function conformanceSeed(): SeedInput {
   return { ...fixtureSeed(), accessKeys: [OWNER_KEY, DEV_KEY] };

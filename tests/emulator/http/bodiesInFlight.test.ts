@@ -46,7 +46,11 @@ it("a body that would take the sum past the bound is refused while another is ar
     port: target.port,
     method: "POST",
     path: "/",
-    headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(mib(1.8)), connection: "close" },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": String(mib(1.8)),
+      connection: "close",
+    },
   });
   const slowAnswer = new Promise<number>((resolve, reject) => {
     slow.on("response", (res) => {

@@ -37,7 +37,10 @@ function startCli(args: string[]): Cli {
       lines.length > 0
         ? Promise.resolve(lines.shift()!)
         : new Promise<string>((res, rej) => {
-            const timer = setTimeout(() => rej(new Error(`no stdout line within ${timeoutMs}ms; stderr: ${err}`)), timeoutMs);
+            const timer = setTimeout(
+              () => rej(new Error(`no stdout line within ${timeoutMs}ms; stderr: ${err}`)),
+              timeoutMs,
+            );
             waiters.push((line) => {
               clearTimeout(timer);
               res(line);
@@ -85,7 +88,9 @@ describe("quickbi-emulator CLI", () => {
         seedPath,
         JSON.stringify({
           accessKeys: [{ accessKeyId: "LTAIcliKey", accessKeySecret: "cli-secret" }],
-          users: [{ userId: "0123456789abcdef0123456789abcdef", nickName: "Cli Owner", userType: 1, roleIds: [111111111] }],
+          users: [
+            { userId: "0123456789abcdef0123456789abcdef", nickName: "Cli Owner", userType: 1, roleIds: [111111111] },
+          ],
         }),
       );
       const statePath = join(dir, "state.json");

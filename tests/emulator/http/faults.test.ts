@@ -7,7 +7,9 @@ function outcomes(injector: FaultInjector, action: string, n: number, key = "k")
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = injector.plan(action, key);
-    out.push(p.reject?.code ?? (p.resetBefore ? "reset" : p.resetAfter ? "failAfterApply" : p.slowMs > 0 ? "slow" : "ok"));
+    out.push(
+      p.reject?.code ?? (p.resetBefore ? "reset" : p.resetAfter ? "failAfterApply" : p.slowMs > 0 ? "slow" : "ok"),
+    );
   }
   return out;
 }
@@ -60,15 +62,29 @@ describe("FaultInjector (fake clock)", () => {
   });
 
   it("a rule scoped to actions with times: 'the next 3 AddWorkspaceUsers calls fail'", () => {
-    const f = new FaultInjector({ rules: [{ errorRate: 1, errorCode: "ServiceUnavailable", actions: ["AddWorkspaceUsers"], times: 3 }] }, clock, 1);
+    const f = new FaultInjector(
+      { rules: [{ errorRate: 1, errorCode: "ServiceUnavailable", actions: ["AddWorkspaceUsers"], times: 3 }] },
+      clock,
+      1,
+    );
     expect(outcomes(f, "QueryWorkspaceUserList", 2)).toEqual(["ok", "ok"]);
-    expect(outcomes(f, "AddWorkspaceUsers", 4)).toEqual(["ServiceUnavailable", "ServiceUnavailable", "ServiceUnavailable", "ok"]);
+    expect(outcomes(f, "AddWorkspaceUsers", 4)).toEqual([
+      "ServiceUnavailable",
+      "ServiceUnavailable",
+      "ServiceUnavailable",
+      "ok",
+    ]);
     expect(f.state().rules[0]).toMatchObject({ actions: ["AddWorkspaceUsers"], times: 3, remaining: 0 });
   });
 
   it("the first deciding rule wins and later rules are not consumed", () => {
     const f = new FaultInjector(
-      { rules: [{ errorRate: 1, errorCode: "InternalError", times: 1 }, { resetRate: 1, times: 1 }] },
+      {
+        rules: [
+          { errorRate: 1, errorCode: "InternalError", times: 1 },
+          { resetRate: 1, times: 1 },
+        ],
+      },
       clock,
       1,
     );
@@ -76,7 +92,11 @@ describe("FaultInjector (fake clock)", () => {
   });
 
   it("latency adds up over matching rules; jitter stays within [0, jitterMs]", () => {
-    const f = new FaultInjector({ latencyMs: 10, jitterMs: 5, rules: [{ latencyMs: 100, actions: ["Slow"] }] }, clock, 3);
+    const f = new FaultInjector(
+      { latencyMs: 10, jitterMs: 5, rules: [{ latencyMs: 100, actions: ["Slow"] }] },
+      clock,
+      3,
+    );
     for (let i = 0; i < 50; i++) {
       const d = f.plan("X", "k").delayMs;
       expect(d).toBeGreaterThanOrEqual(10);
@@ -98,7 +118,9 @@ describe("FaultInjector (fake clock)", () => {
     expect(FaultSettingsSchema.safeParse({ errorRate: 1.5 }).success).toBe(false);
     expect(FaultSettingsSchema.safeParse({ errrorRate: 0.5 }).success).toBe(false);
     expect(FaultSettingsSchema.safeParse({ rules: [{ times: 0 }] }).success).toBe(false);
-    expect(FaultSettingsSchema.safeParse({ rules: [{ times: 2, actions: ["A"], slowRate: 1, slowMs: 10 }] }).success).toBe(true);
+    expect(
+      FaultSettingsSchema.safeParse({ rules: [{ times: 2, actions: ["A"], slowRate: 1, slowMs: 10 }] }).success,
+    ).toBe(true);
   });
 });
 
@@ -131,7 +153,12 @@ describe("faults over HTTP", () => {
       const call = emu.client();
       const codes: string[] = [];
       for (let i = 0; i < 16; i++) {
-        codes.push(await call("QueryUserList").then(() => "OK", (e: { code: string; statusCode: number }) => `${e.code}/${e.statusCode}`));
+        codes.push(
+          await call("QueryUserList").then(
+            () => "OK",
+            (e: { code: string; statusCode: number }) => `${e.code}/${e.statusCode}`,
+          ),
+        );
       }
       return codes;
     };
@@ -143,10 +170,16 @@ describe("faults over HTTP", () => {
 
   it("reset: the connection is cut and nothing is applied", async () => {
     emu.setFaults({ resetRate: 1, actions: ["AddUser"] });
-    const err = await apiError(emu.client()("AddUser", { NickName: "Reset Victim", UserType: 3, AccountId: "2000000000000001" }));
+    const err = await apiError(
+      emu.client()("AddUser", { NickName: "Reset Victim", UserType: 3, AccountId: "2000000000000001" }),
+    );
     expect(err.statusCode).toBeNaN();
     expect(emu.state().users.some((u) => u.nickName === "Reset Victim")).toBe(false);
-    expect(emu.calls({ action: "AddUser" }).slice(-1)[0]).toMatchObject({ code: "ConnectionReset", httpStatus: 0, mutated: false });
+    expect(emu.calls({ action: "AddUser" }).slice(-1)[0]).toMatchObject({
+      code: "ConnectionReset",
+      httpStatus: 0,
+      mutated: false,
+    });
   });
 
   it("fail after apply: the write lands, the answer never arrives (outcome unknown)", async () => {
@@ -193,8 +226,13 @@ describe("faults over HTTP", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     const faults = (await (await fetch(`${emu.url}/__emulator/faults`)).json()) as { rules: unknown[] };
     expect(faults.rules).toEqual([{ resetRate: 1, errorRate: 1, latencyMs: 2000 }]);
-    expect((await fetch(`${emu.url}/__emulator/faults`, { method: "POST", headers: json, body: '{"errorRate": 2}' })).status).toBe(400);
-    expect((await fetch(`${emu.url}/__emulator/faults`, { method: "DELETE", headers: { "x-quickbi-emulator": "1" } })).status).toBe(200);
+    expect(
+      (await fetch(`${emu.url}/__emulator/faults`, { method: "POST", headers: json, body: '{"errorRate": 2}' })).status,
+    ).toBe(400);
+    expect(
+      (await fetch(`${emu.url}/__emulator/faults`, { method: "DELETE", headers: { "x-quickbi-emulator": "1" } }))
+        .status,
+    ).toBe(200);
     expect(emu.faults().rules).toEqual([]);
   });
 

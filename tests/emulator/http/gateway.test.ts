@@ -26,7 +26,11 @@ beforeAll(async () => {
       // Test-only actions: echo what the HTTP layer hands to a handler, and the non-happy answers.
       EchoParams: (_org, params, ctx) => ({ params, ctx }),
       FailDomain: () => {
-        throw new QuickBIError("User.Not.In.Organization", "The specified user is not in the organizational unit.", 400);
+        throw new QuickBIError(
+          "User.Not.In.Organization",
+          "The specified user is not in the organizational unit.",
+          400,
+        );
       },
       FailBug: () => {
         throw new TypeError("boom");
@@ -140,9 +144,18 @@ describe("refused requests (raw HTTP)", () => {
   }
 
   it("unsigned -> IncompleteSignature 400 (GET and POST, with or without Action)", async () => {
-    await expectRefused({ method: "GET", path: "/?Action=QueryUserList&Version=2022-01-01", headers: { host }, body: Buffer.alloc(0) }, "IncompleteSignature", 400);
     await expectRefused(
-      { method: "POST", path: "/", headers: { host, "x-acs-action": "QueryUserList", "x-acs-version": "2022-01-01" }, body: Buffer.alloc(0) },
+      { method: "GET", path: "/?Action=QueryUserList&Version=2022-01-01", headers: { host }, body: Buffer.alloc(0) },
+      "IncompleteSignature",
+      400,
+    );
+    await expectRefused(
+      {
+        method: "POST",
+        path: "/",
+        headers: { host, "x-acs-action": "QueryUserList", "x-acs-version": "2022-01-01" },
+        body: Buffer.alloc(0),
+      },
       "IncompleteSignature",
       400,
     );
@@ -151,20 +164,45 @@ describe("refused requests (raw HTTP)", () => {
   });
 
   it("missing Action / Version -> MissingParameter 400", async () => {
-    await expectRefused({ method: "POST", path: "/?Version=2022-01-01", headers: { host }, body: Buffer.alloc(0) }, "MissingParameter", 400);
-    await expectRefused({ method: "POST", path: "/?Action=QueryUserList", headers: { host }, body: Buffer.alloc(0) }, "MissingParameter", 400);
+    await expectRefused(
+      { method: "POST", path: "/?Version=2022-01-01", headers: { host }, body: Buffer.alloc(0) },
+      "MissingParameter",
+      400,
+    );
+    await expectRefused(
+      { method: "POST", path: "/?Action=QueryUserList", headers: { host }, body: Buffer.alloc(0) },
+      "MissingParameter",
+      400,
+    );
   });
 
   it("other paths and methods -> InvalidAction.NotFound 404", async () => {
     const ok = signV3({ action: "EchoParams", host, ...key });
     await expectRefused({ ...ok, path: "/other" }, "InvalidAction.NotFound", 404);
-    await expectRefused({ ...signV3({ action: "EchoParams", host, ...key }), method: "PUT" }, "InvalidAction.NotFound", 404);
+    await expectRefused(
+      { ...signV3({ action: "EchoParams", host, ...key }), method: "PUT" },
+      "InvalidAction.NotFound",
+      404,
+    );
   });
 
   for (const scheme of ["v3", "v2"] as const) {
-    const sign = (o: { timestamp?: string; nonce?: string; form?: Record<string, string>; params?: Record<string, string> }) =>
+    const sign = (o: {
+      timestamp?: string;
+      nonce?: string;
+      form?: Record<string, string>;
+      params?: Record<string, string>;
+    }) =>
       scheme === "v3"
-        ? signV3({ action: "EchoParams", host, ...key, ...(o.timestamp ? { date: o.timestamp } : {}), ...(o.nonce ? { nonce: o.nonce } : {}), ...(o.form ? { form: o.form } : {}), query: o.params ?? {} })
+        ? signV3({
+            action: "EchoParams",
+            host,
+            ...key,
+            ...(o.timestamp ? { date: o.timestamp } : {}),
+            ...(o.nonce ? { nonce: o.nonce } : {}),
+            ...(o.form ? { form: o.form } : {}),
+            query: o.params ?? {},
+          })
         : signV2({ action: "EchoParams", host, ...key, ...o });
 
     it(`${scheme}: hand-signed request is accepted (signer independent of the real client path)`, async () => {
@@ -174,8 +212,16 @@ describe("refused requests (raw HTTP)", () => {
     });
 
     it(`${scheme}: stale timestamp -> InvalidTimeStamp.Expired 400 (both directions)`, async () => {
-      await expectRefused(sign({ timestamp: isoSeconds(Date.now() - 16 * 60 * 1000) }), "InvalidTimeStamp.Expired", 400);
-      await expectRefused(sign({ timestamp: isoSeconds(Date.now() + 16 * 60 * 1000) }), "InvalidTimeStamp.Expired", 400);
+      await expectRefused(
+        sign({ timestamp: isoSeconds(Date.now() - 16 * 60 * 1000) }),
+        "InvalidTimeStamp.Expired",
+        400,
+      );
+      await expectRefused(
+        sign({ timestamp: isoSeconds(Date.now() + 16 * 60 * 1000) }),
+        "InvalidTimeStamp.Expired",
+        400,
+      );
       const res = await send(emu.url, sign({ timestamp: isoSeconds(Date.now() - 14 * 60 * 1000) }));
       expect(res.status).toBe(200);
     });
@@ -207,7 +253,11 @@ describe("refused requests (raw HTTP)", () => {
 
   it("v3: an unsigned x-acs-* header is refused (IncompleteSignature)", async () => {
     const raw = signV3({ action: "EchoParams", host, ...key });
-    await expectRefused({ ...raw, headers: { ...raw.headers, "x-acs-security-token": "smuggled" } }, "IncompleteSignature", 400);
+    await expectRefused(
+      { ...raw, headers: { ...raw.headers, "x-acs-security-token": "smuggled" } },
+      "IncompleteSignature",
+      400,
+    );
   });
 
   it("v3: body that does not match x-acs-content-sha256 -> SignatureDoesNotMatch", async () => {
@@ -241,12 +291,20 @@ describe("refused requests (raw HTTP)", () => {
       const q = await fresh();
       await expectRefused({ ...q, path: q.path.replace("UserId=u1", "UserId=u2") }, "SignatureDoesNotMatch", 400);
       const b = await fresh();
-      await expectRefused({ ...b, body: Buffer.from(b.body.toString().replace("111111113", "111111111")) }, "SignatureDoesNotMatch", 400);
+      await expectRefused(
+        { ...b, body: Buffer.from(b.body.toString().replace("111111113", "111111111")) },
+        "SignatureDoesNotMatch",
+        400,
+      );
       const m = await fresh();
       await expectRefused({ ...m, method: "GET" }, "SignatureDoesNotMatch", 400);
       if (signature === "v3") {
         const h = await fresh();
-        await expectRefused({ ...h, headers: { ...h.headers, "x-acs-action": "FailDomain" } }, "SignatureDoesNotMatch", 400);
+        await expectRefused(
+          { ...h, headers: { ...h.headers, "x-acs-action": "FailDomain" } },
+          "SignatureDoesNotMatch",
+          400,
+        );
       }
     }
   });

@@ -7,7 +7,10 @@ let emu: TestEmulator;
 
 /** Calls an introspection endpoint; anything but a GET says it is JSON, as the endpoints require. */
 async function getJson<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${emu.url}${path}`, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
+  const res = await fetch(`${emu.url}${path}`, {
+    ...init,
+    headers: { "content-type": "application/json", ...init?.headers },
+  });
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -54,7 +57,11 @@ describe("GET /__emulator/calls", () => {
       httpStatus: 200,
       mutated: false,
     });
-    expect(calls[1]).toMatchObject({ action: "QueryUserInfoByUserId", code: "User.Not.In.Organization", httpStatus: 400 });
+    expect(calls[1]).toMatchObject({
+      action: "QueryUserInfoByUserId",
+      code: "User.Not.In.Organization",
+      httpStatus: 400,
+    });
     expect(calls[0]!.seq).toBeLessThan(calls[1]!.seq);
     expect(Date.parse(calls[0]!.timestamp)).not.toBeNaN();
     for (const c of calls) {
@@ -70,7 +77,9 @@ describe("GET /__emulator/calls", () => {
     await call("QueryUserList");
     await call("ListOrganizationRoles");
     await call("QueryUserList");
-    const { body: only } = await getJson<Array<{ action: string; seq: number }>>("/__emulator/calls?action=QueryUserList");
+    const { body: only } = await getJson<Array<{ action: string; seq: number }>>(
+      "/__emulator/calls?action=QueryUserList",
+    );
     expect(only.map((c) => c.action)).toEqual(["QueryUserList", "QueryUserList"]);
     const { body: since } = await getJson<Array<{ seq: number }>>(`/__emulator/calls?since=${only[0]!.seq}`);
     expect(since).toHaveLength(2);
@@ -80,7 +89,9 @@ describe("GET /__emulator/calls", () => {
   });
 
   it("secret-like business parameters are masked", async () => {
-    await emu.client()("QueryUserList", { Keyword: "x", ClientSecret: "hush", AuthToken: "t0k" }).catch(() => undefined);
+    await emu
+      .client()("QueryUserList", { Keyword: "x", ClientSecret: "hush", AuthToken: "t0k" })
+      .catch(() => undefined);
     const rec = emu.calls().slice(-1)[0]!;
     expect(rec.params).toMatchObject({ Keyword: "x", ClientSecret: "***", AuthToken: "***" });
   });
@@ -97,12 +108,16 @@ describe("POST /__emulator/reset", () => {
     const seed = {
       organization: { ownerUserId: "00000000000000000000000000000001" },
       accessKeys: [{ accessKeyId: "LTAInewKey", accessKeySecret: "new-secret" }],
-      users: [{ userId: "00000000000000000000000000000001", nickName: "Solo Owner", userType: 1, roleIds: [111111111] }],
+      users: [
+        { userId: "00000000000000000000000000000001", nickName: "Solo Owner", userType: 1, roleIds: [111111111] },
+      ],
     };
     const res = await getJson<{ ok: boolean }>("/__emulator/reset", { method: "POST", body: JSON.stringify(seed) });
     expect(res.status).toBe(200);
     // The new keys are live: the old key is unknown now.
-    await expect(emu.client({ accessKeyId: "LTAInewKey", accessKeySecret: "new-secret" })("QueryUserList")).resolves.toMatchObject({ Success: true });
+    await expect(
+      emu.client({ accessKeyId: "LTAInewKey", accessKeySecret: "new-secret" })("QueryUserList"),
+    ).resolves.toMatchObject({ Success: true });
     await expect(emu.client()("QueryUserList")).rejects.toMatchObject({ code: "InvalidAccessKeyId.NotFound" });
     await getJson("/__emulator/reset", { method: "POST" });
     expect(emu.state().users.map((u) => u.nickName)).toEqual(["Solo Owner"]);
@@ -110,14 +125,19 @@ describe("POST /__emulator/reset", () => {
 
   it("refuses invalid seeds with 400 and keeps the current state", async () => {
     const before = emu.state();
-    expect((await getJson("/__emulator/reset", { method: "POST", body: '{"users": [{"userId": ""}]}' })).status).toBe(400);
+    expect((await getJson("/__emulator/reset", { method: "POST", body: '{"users": [{"userId": ""}]}' })).status).toBe(
+      400,
+    );
     expect((await getJson("/__emulator/reset", { method: "POST", body: "{not json" })).status).toBe(400);
     const inconsistent = { organization: { ownerUserId: "ghost" }, users: [] };
-    expect((await getJson("/__emulator/reset", { method: "POST", body: JSON.stringify(inconsistent) })).status).toBe(400);
+    expect((await getJson("/__emulator/reset", { method: "POST", body: JSON.stringify(inconsistent) })).status).toBe(
+      400,
+    );
     expect(emu.state()).toEqual(before);
     // ... and the start seed is still the old one (timestamps are re-stamped by a reset, so compare content).
     await getJson("/__emulator/reset", { method: "POST" });
-    const names = (s: { users: Array<{ userId: string; nickName: string }> }) => s.users.map((u) => [u.userId, u.nickName]);
+    const names = (s: { users: Array<{ userId: string; nickName: string }> }) =>
+      s.users.map((u) => [u.userId, u.nickName]);
     expect(names(emu.state())).toEqual(names(before));
     expect(emu.state().accessKeys).toEqual(before.accessKeys);
   });
@@ -147,23 +167,44 @@ describe("guards of the unsigned endpoints (issue 16, item 10)", () => {
 
   it("a POST a web page could send cross-origin (text/plain, no custom header) is refused and changes nothing", async () => {
     await emu.client()("AddUser", { NickName: "Kept User", UserType: 1, AccountId: "3000000000000003" });
-    const res = await raw("POST", "/__emulator/reset", { "content-type": "text/plain;charset=UTF-8" }, JSON.stringify(defaultSeed()));
+    const res = await raw(
+      "POST",
+      "/__emulator/reset",
+      { "content-type": "text/plain;charset=UTF-8" },
+      JSON.stringify(defaultSeed()),
+    );
     expect(res.status).toBe(415);
     expect(res.json.error).toMatch(/Content-Type: application\/json.*X-QuickBI-Emulator/);
     expect(emu.state().users.some((u) => u.nickName === "Kept User")).toBe(true);
     expect((await raw("DELETE", "/__emulator/faults", {})).status).toBe(415);
-    expect((await raw("POST", "/__emulator/faults", { "content-type": "application/x-www-form-urlencoded" }, "errorRate=1")).status).toBe(415);
+    expect(
+      (await raw("POST", "/__emulator/faults", { "content-type": "application/x-www-form-urlencoded" }, "errorRate=1"))
+        .status,
+    ).toBe(415);
   });
 
   it("a JSON content type or the X-QuickBI-Emulator header is enough", async () => {
-    expect((await raw("POST", "/__emulator/faults", { "content-type": "application/json; charset=utf-8" }, '{"latencyMs": 1}')).status).toBe(200);
+    expect(
+      (
+        await raw(
+          "POST",
+          "/__emulator/faults",
+          { "content-type": "application/json; charset=utf-8" },
+          '{"latencyMs": 1}',
+        )
+      ).status,
+    ).toBe(200);
     expect((await raw("DELETE", "/__emulator/faults", { "x-quickbi-emulator": "1" })).status).toBe(200);
     expect((await raw("POST", "/__emulator/reset", { "x-quickbi-emulator": "1" })).status).toBe(200);
   });
 
   it("a Host that is not loopback (DNS rebinding) is refused, reads included; loopback names are served", async () => {
     const port = new URL(emu.url).port;
-    for (const host of [`attacker.example:${port}`, `127.0.0.1.attacker.example:${port}`, `localhost.attacker.example`]) {
+    for (const host of [
+      `attacker.example:${port}`,
+      `127.0.0.1.attacker.example:${port}`,
+      `localhost.attacker.example`,
+    ]) {
       const res = await raw("GET", "/__emulator/state", { host });
       expect([host, res.status]).toEqual([host, 403]);
       expect(res.text).not.toContain("accessKeys");
@@ -176,9 +217,19 @@ describe("guards of the unsigned endpoints (issue 16, item 10)", () => {
   it("--allow-remote-introspection waives the Host check but not the content-type check", async () => {
     const remote = await startTestEmulator(defaultSeed(), { allowRemoteIntrospection: true });
     try {
-      const res = await send(remote.url, { method: "GET", path: "/__emulator/health", headers: { host: "emulator:8080" }, body: Buffer.alloc(0) });
+      const res = await send(remote.url, {
+        method: "GET",
+        path: "/__emulator/health",
+        headers: { host: "emulator:8080" },
+        body: Buffer.alloc(0),
+      });
       expect(res.status).toBe(200);
-      const post = await send(remote.url, { method: "POST", path: "/__emulator/reset", headers: { host: "emulator:8080", "content-type": "text/plain" }, body: Buffer.alloc(0) });
+      const post = await send(remote.url, {
+        method: "POST",
+        path: "/__emulator/reset",
+        headers: { host: "emulator:8080", "content-type": "text/plain" },
+        body: Buffer.alloc(0),
+      });
       expect(post.status).toBe(415);
     } finally {
       await remote.stop();

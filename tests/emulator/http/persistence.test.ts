@@ -33,7 +33,10 @@ describe("--state persistence", () => {
     }
 
     // The restart is given a different seed: the state file wins.
-    const second = await startTestEmulator({ users: [], accessKeys: [{ accessKeyId: "other", accessKeySecret: "x" }] }, { statePath });
+    const second = await startTestEmulator(
+      { users: [], accessKeys: [{ accessKeyId: "other", accessKeySecret: "x" }] },
+      { statePath },
+    );
     try {
       const body = await second.client(DEMO_ACCESS_KEY)<{ Data: Array<{ NickName: string }> }>("QueryUserList", {
         Keyword: "Persisted",
@@ -75,14 +78,22 @@ describe("--state persistence", () => {
     try {
       const call = emu.client();
       rmSync(folder, { recursive: true, force: true });
-      const refused = await apiError(call("AddUser", { NickName: "Lost Write", UserType: 1, AccountId: "4000000000000003" }));
+      const refused = await apiError(
+        call("AddUser", { NickName: "Lost Write", UserType: 1, AccountId: "4000000000000003" }),
+      );
       expect([refused.code, refused.statusCode]).toEqual(["InternalError", 500]);
       expect(refused.data.Message).toMatch(/state file .* could not be written \(ENOENT\); the call was not applied/);
       expect(emu.state().users.some((u) => u.nickName === "Lost Write")).toBe(false);
       expect(emu.calls().at(-1)).toMatchObject({ action: "AddUser", code: "InternalError", mutated: false });
 
       mkdirSync(folder);
-      added = (await call<{ UserId: string }>("AddUser", { NickName: "Lost Write", UserType: 1, AccountId: "4000000000000003" })).Result.UserId;
+      added = (
+        await call<{ UserId: string }>("AddUser", {
+          NickName: "Lost Write",
+          UserType: 1,
+          AccountId: "4000000000000003",
+        })
+      ).Result.UserId;
       expect(readState(statePath).users.find((u) => u.nickName === "Lost Write")?.userId).toBe(added);
     } finally {
       await emu.stop();
@@ -96,7 +107,11 @@ describe("--state persistence", () => {
     // The refused attempt used up nothing: the user got the id a fresh run of the same seed hands out first.
     const fresh = await startTestEmulator(seed);
     try {
-      const first = await fresh.client()<{ UserId: string }>("AddUser", { NickName: "Lost Write", UserType: 1, AccountId: "4000000000000003" });
+      const first = await fresh.client()<{ UserId: string }>("AddUser", {
+        NickName: "Lost Write",
+        UserType: 1,
+        AccountId: "4000000000000003",
+      });
       expect(first.Result.UserId).toBe(added);
     } finally {
       await fresh.stop();
@@ -123,7 +138,9 @@ describe("--state persistence", () => {
       seedPath,
       JSON.stringify({
         accessKeys: [{ accessKeyId: "LTAIfileKey", accessKeySecret: "file-secret" }],
-        users: [{ userId: "0123456789abcdef0123456789abcdef", nickName: "File Owner", userType: 1, roleIds: [111111111] }],
+        users: [
+          { userId: "0123456789abcdef0123456789abcdef", nickName: "File Owner", userType: 1, roleIds: [111111111] },
+        ],
         organization: { ownerUserId: "0123456789abcdef0123456789abcdef" },
       }),
     );

@@ -4,7 +4,12 @@ import { Organization } from "../../../emulator/model/organization";
 import { expectCode, fixtureOrg, G, U, WS } from "./fixture";
 
 /** Calls an action as the HTTP layer does (all params strings), as the organization owner. */
-function call(org: Organization, action: string, params: Record<string, string> = {}, caller: string | undefined = U.owner): unknown {
+function call(
+  org: Organization,
+  action: string,
+  params: Record<string, string> = {},
+  caller: string | undefined = U.owner,
+): unknown {
   const handler = actions[action];
   if (!handler) throw new Error(`no action ${action}`);
   return handler(org, params, caller === undefined ? {} : { callerUserId: caller });
@@ -17,19 +22,54 @@ describe("action table: parameter parsing", () => {
 
   test("missing or empty required params -> System.Param.Empty naming the param", () => {
     const org = fixtureOrg();
-    expectCode(() => call(org, "QueryUserInfoByUserId"), "System.Param.Empty", 400, "You must specify the UserId parameter.");
-    expectCode(() => call(org, "AddWorkspaceUsers", { WorkspaceId: WS.main, UserIds: " , ", RoleId: "30" }), "System.Param.Empty", 400, "UserIds");
+    expectCode(
+      () => call(org, "QueryUserInfoByUserId"),
+      "System.Param.Empty",
+      400,
+      "You must specify the UserId parameter.",
+    );
+    expectCode(
+      () => call(org, "AddWorkspaceUsers", { WorkspaceId: WS.main, UserIds: " , ", RoleId: "30" }),
+      "System.Param.Empty",
+      400,
+      "UserIds",
+    );
     expectCode(() => call(org, "AddUser", { NickName: "N", AccountId: "9" }), "System.Param.Empty", 400, "UserType");
-    expectCode(() => call(org, "UpdateWorkspaceUserRole", { WorkspaceId: WS.main, UserId: U.dev }), "System.Param.Empty", 400, "RoleIds");
+    expectCode(
+      () => call(org, "UpdateWorkspaceUserRole", { WorkspaceId: WS.main, UserId: U.dev }),
+      "System.Param.Empty",
+      400,
+      "RoleIds",
+    );
   });
 
   test("malformed numbers and booleans -> Invalid.Parameter.Error naming the param", () => {
     const org = fixtureOrg();
-    expectCode(() => call(org, "AddUserToWorkspace", { WorkspaceId: WS.main, UserId: U.dev2, RoleId: "admin" }), "Invalid.Parameter.Error", 400, "RoleId");
-    expectCode(() => call(org, "UpdateUser", { UserId: U.dev, IsDeleted: "yes" }), "Invalid.Parameter.Error", 400, "IsDeleted");
-    expectCode(() => call(org, "AddUser", { UserType: "1", NickName: "N", AccountId: "9", RoleIds: "111111111,x" }), "Invalid.Parameter.Error", 400, "RoleIds");
+    expectCode(
+      () => call(org, "AddUserToWorkspace", { WorkspaceId: WS.main, UserId: U.dev2, RoleId: "admin" }),
+      "Invalid.Parameter.Error",
+      400,
+      "RoleId",
+    );
+    expectCode(
+      () => call(org, "UpdateUser", { UserId: U.dev, IsDeleted: "yes" }),
+      "Invalid.Parameter.Error",
+      400,
+      "IsDeleted",
+    );
+    expectCode(
+      () => call(org, "AddUser", { UserType: "1", NickName: "N", AccountId: "9", RoleIds: "111111111,x" }),
+      "Invalid.Parameter.Error",
+      400,
+      "RoleIds",
+    );
     expectCode(() => call(org, "QueryUserList", { PageNum: "0" }), "Invalid.Parameter.Error", 400, "PageNum");
-    expectCode(() => call(org, "QueryUserList", { PageSize: "1001" }), "Invalid.Parameter", 400, "An error occurred while verifying parameters.");
+    expectCode(
+      () => call(org, "QueryUserList", { PageSize: "1001" }),
+      "Invalid.Parameter",
+      400,
+      "An error occurred while verifying parameters.",
+    );
   });
 
   test("the caller must be an org admin", () => {
@@ -41,8 +81,15 @@ describe("action table: parameter parsing", () => {
 
   test("empty optional params count as absent; an explicit empty role list is refused", () => {
     const org = fixtureOrg();
-    expect(RESULT_SCHEMAS.QueryUserList.parse(call(org, "QueryUserList", { Keyword: "", PageNum: "" })).TotalNum).toBe(7);
-    expectCode(() => call(org, "UpdateUser", { UserId: U.dev, RoleIds: " , " }), "User.OrganizationRole.NotExist", 400, "User Dev must have role");
+    expect(RESULT_SCHEMAS.QueryUserList.parse(call(org, "QueryUserList", { Keyword: "", PageNum: "" })).TotalNum).toBe(
+      7,
+    );
+    expectCode(
+      () => call(org, "UpdateUser", { UserId: U.dev, RoleIds: " , " }),
+      "User.OrganizationRole.NotExist",
+      400,
+      "User Dev must have role",
+    );
     expect(call(org, "UpdateUser", { UserId: U.dev, RoleIds: "" })).toBe(true);
   });
 
@@ -62,14 +109,20 @@ describe("action table: result shapes", () => {
     const first = RESULT_SCHEMAS.QueryUserList.parse(call(org, "QueryUserList"));
     expect(first).toMatchObject({ PageNum: 1, PageSize: 10, TotalNum: 19, TotalPages: 2 });
     expect(first.Data).toHaveLength(10);
-    const second = RESULT_SCHEMAS.QueryUserList.parse(call(org, "QueryUserList", { PageNum: "2", PageSize: "10", Keyword: "PAGE" }));
+    const second = RESULT_SCHEMAS.QueryUserList.parse(
+      call(org, "QueryUserList", { PageNum: "2", PageSize: "10", Keyword: "PAGE" }),
+    );
     expect(second).toMatchObject({ PageNum: 2, TotalNum: 12, TotalPages: 2 });
     expect(second.Data.map((u) => u.NickName)).toEqual(["Page10", "Page11"]);
   });
 
   test("batch Success:false outcome when every user fails", () => {
     const org = fixtureOrg();
-    const out = call(org, "AddWorkspaceUsers", { WorkspaceId: WS.main, UserIds: `${U.dev},${U.owner}`, RoleId: "30" }) as ActionOutcome;
+    const out = call(org, "AddWorkspaceUsers", {
+      WorkspaceId: WS.main,
+      UserIds: `${U.dev},${U.owner}`,
+      RoleId: "30",
+    }) as ActionOutcome;
     expect(out.success).toBe(false);
     expect(RESULT_SCHEMAS.AddWorkspaceUsers.parse(out.result)).toMatchObject({ Total: 2, Success: 0, Failure: 2 });
   });
@@ -87,13 +140,33 @@ describe("action table: result shapes", () => {
       RoleIdList: [111111112],
       CopilotModules: [],
     });
-    const ws = RESULT_SCHEMAS.QueryOrganizationWorkspaceList.parse(call(org, "QueryOrganizationWorkspaceList", { Keyword: "Main" }));
-    expect(ws.Data[0]).toMatchObject({ WorkspaceId: WS.main, Owner: U.owner, OwnerAccountName: "owner", OrganizationId: "org-1", CreateTime: "2026-01-02 11:04:05" });
-    const byUser = RESULT_SCHEMAS.ListUserGroupsByUserId.parse(call(org, "ListUserGroupsByUserId", { UserId: U.analyst }));
-    expect(byUser[0]).toMatchObject({ UsergroupId: G.data, UsergroupName: "Data", UsergroupDesc: "data team", ParentUsergroupId: G.eng, IdentifiedPath: `${G.eng}/${G.data}` });
-    const byParent = RESULT_SCHEMAS.QueryUserGroupListByParentId.parse(call(org, "QueryUserGroupListByParentId", { ParentUserGroupId: G.eng }));
+    const ws = RESULT_SCHEMAS.QueryOrganizationWorkspaceList.parse(
+      call(org, "QueryOrganizationWorkspaceList", { Keyword: "Main" }),
+    );
+    expect(ws.Data[0]).toMatchObject({
+      WorkspaceId: WS.main,
+      Owner: U.owner,
+      OwnerAccountName: "owner",
+      OrganizationId: "org-1",
+      CreateTime: "2026-01-02 11:04:05",
+    });
+    const byUser = RESULT_SCHEMAS.ListUserGroupsByUserId.parse(
+      call(org, "ListUserGroupsByUserId", { UserId: U.analyst }),
+    );
+    expect(byUser[0]).toMatchObject({
+      UsergroupId: G.data,
+      UsergroupName: "Data",
+      UsergroupDesc: "data team",
+      ParentUsergroupId: G.eng,
+      IdentifiedPath: `${G.eng}/${G.data}`,
+    });
+    const byParent = RESULT_SCHEMAS.QueryUserGroupListByParentId.parse(
+      call(org, "QueryUserGroupListByParentId", { ParentUserGroupId: G.eng }),
+    );
     expect(byParent[0]).toMatchObject({ UserGroupId: G.data, ParentUserGroupId: G.eng });
-    const roles = RESULT_SCHEMAS.ListWorkspaceUserRolesByUserId.parse(call(org, "ListWorkspaceUserRolesByUserId", { UserId: U.analyst }));
+    const roles = RESULT_SCHEMAS.ListWorkspaceUserRolesByUserId.parse(
+      call(org, "ListWorkspaceUserRolesByUserId", { UserId: U.analyst }),
+    );
     expect(roles.map((r) => r.RoleModel)).toEqual([
       { RoleId: "27", RoleCode: "role_workspace_analyst", RoleName: "分析者" },
       { RoleId: "601", RoleName: "Explorer" },

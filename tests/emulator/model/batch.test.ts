@@ -14,7 +14,8 @@ describe("AddWorkspaceUsers (batch add)", () => {
       failure: 3,
       failureDetail: {
         [U.dev]: "AE0150010001: This user already exists.",
-        [U.viewer]: "Viewer.AddInTo.Workspace: Organization members with viewer type are not allowed to add to workspace: Viewer.",
+        [U.viewer]:
+          "Viewer.AddInTo.Workspace: Organization members with viewer type are not allowed to add to workspace: Viewer.",
         ghost: "User.Not.In.Organization: The specified user is not in the organizational unit.",
       },
     });
@@ -81,7 +82,11 @@ describe("UpdateWorkspaceUsersRole (batch role update)", () => {
 
   test("all failing -> not applied; request-level errors", () => {
     const org = fixtureOrg();
-    expect(org.setWorkspaceMembersRole(WS.main, [U.dev2, "ghost"], 30)).toMatchObject({ applied: false, success: 0, failure: 2 });
+    expect(org.setWorkspaceMembersRole(WS.main, [U.dev2, "ghost"], 30)).toMatchObject({
+      applied: false,
+      success: 0,
+      failure: 2,
+    });
     expectCode(() => org.setWorkspaceMembersRole("nope", [U.dev], 30), "Workspace.Not.Exist");
     expectCode(() => org.setWorkspaceMembersRole(WS.main, [U.dev], 1), "User.RoleType.Valid");
     expectCode(() => org.setWorkspaceMembersRole(WS.main, [], 30), "System.Param.Empty");
@@ -95,15 +100,28 @@ describe("batch invariants (property)", () => {
   test("counts always match the state change, and a fully failed batch changes nothing", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ add: fc.boolean(), ids: fc.subarray(candidates, { minLength: 1 }), role: fc.constantFrom(...presets) }), {
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.record({
+            add: fc.boolean(),
+            ids: fc.subarray(candidates, { minLength: 1 }),
+            role: fc.constantFrom(...presets),
+          }),
+          {
+            maxLength: 8,
+          },
+        ),
         (ops) => {
           const org = fixtureOrg();
           for (const op of ops) {
-            const before = new Map(org.listWorkspaceMembers(WS.main).map((m) => [m.user.userId, [...m.membership.roleIds]]));
-            const out = op.add ? org.addWorkspaceMembers(WS.main, op.ids, op.role) : org.setWorkspaceMembersRole(WS.main, op.ids, op.role);
-            const after = new Map(org.listWorkspaceMembers(WS.main).map((m) => [m.user.userId, [...m.membership.roleIds]]));
+            const before = new Map(
+              org.listWorkspaceMembers(WS.main).map((m) => [m.user.userId, [...m.membership.roleIds]]),
+            );
+            const out = op.add
+              ? org.addWorkspaceMembers(WS.main, op.ids, op.role)
+              : org.setWorkspaceMembersRole(WS.main, op.ids, op.role);
+            const after = new Map(
+              org.listWorkspaceMembers(WS.main).map((m) => [m.user.userId, [...m.membership.roleIds]]),
+            );
             expect(out.total).toBe(op.ids.length);
             expect(out.success + out.failure).toBe(out.total);
             expect(Object.keys(out.failureDetail)).toHaveLength(out.failure);
@@ -125,7 +143,8 @@ describe("batch invariants (property)", () => {
 });
 
 describe("rule batchErrorsWholeRequest (quirk batch-errors-whole-request)", () => {
-  const wholeOrg = () => Organization.fromSeed(fixtureSeed(), { randomSeed: 42, rules: { batchErrorsWholeRequest: true } });
+  const wholeOrg = () =>
+    Organization.fromSeed(fixtureSeed(), { randomSeed: 42, rules: { batchErrorsWholeRequest: true } });
 
   test("AddWorkspaceUsers: the first per-user problem fails the request with its code and the page's status; nobody applied", () => {
     const org = wholeOrg();
@@ -134,7 +153,11 @@ describe("rule batchErrorsWholeRequest (quirk batch-errors-whole-request)", () =
     expectCode(() => org.addWorkspaceMembers(WS.main, [U.dev2, "ghost"], 27), "User.Not.In.Organization", 400);
     expectCode(() => org.addWorkspaceMembers(WS.main, [U.dev2, U.dev], 26), "User.AlreadyIn.Role", 500);
     expectCode(() => org.addWorkspaceMembers(WS.main, [U.dev2, U.dev], 30), "User.AlreadyIn.Workspace", 500);
-    expectCode(() => org.addWorkspaceMembers(WS.other, [U.dev, U.analyst], 26), "AnalystUser.NotSupport.AdminOrDevRole", 400);
+    expectCode(
+      () => org.addWorkspaceMembers(WS.other, [U.dev, U.analyst], 26),
+      "AnalystUser.NotSupport.AdminOrDevRole",
+      400,
+    );
     expect(JSON.stringify(org.toSeed())).toBe(before);
     expect(org.addWorkspaceMembers(WS.main, [U.dev2], 27)).toMatchObject({ applied: true, success: 1, failure: 0 });
   });
@@ -143,7 +166,11 @@ describe("rule batchErrorsWholeRequest (quirk batch-errors-whole-request)", () =
     const org = wholeOrg();
     const before = JSON.stringify(org.toSeed());
     expectCode(() => org.setWorkspaceMembersRole(WS.main, [U.analyst, U.dev2], 30), "User.NotIn.Workspace", 400);
-    expectCode(() => org.setWorkspaceMembersRole(WS.main, [U.analyst, U.owner], 30), "Remove.AdminRoleOf.WorkspaceOwner", 400);
+    expectCode(
+      () => org.setWorkspaceMembersRole(WS.main, [U.analyst, U.owner], 30),
+      "Remove.AdminRoleOf.WorkspaceOwner",
+      400,
+    );
     expect(JSON.stringify(org.toSeed())).toBe(before);
   });
 });
@@ -151,7 +178,12 @@ describe("rule batchErrorsWholeRequest (quirk batch-errors-whole-request)", () =
 describe("list limits count the entries sent", () => {
   test("1001 entries are over the limit even when they name fewer users", () => {
     const org = fixtureOrg();
-    expectCode(() => org.addWorkspaceMembers(WS.main, Array(1001).fill(U.dev2), 30), "Parameter.Length.Exceed", 400, "[UserIds]");
+    expectCode(
+      () => org.addWorkspaceMembers(WS.main, Array(1001).fill(U.dev2), 30),
+      "Parameter.Length.Exceed",
+      400,
+      "[UserIds]",
+    );
     expect(org.addWorkspaceMembers(WS.main, Array(1000).fill(U.dev2), 30)).toMatchObject({ total: 1, success: 1 });
   });
 });

@@ -13,7 +13,10 @@ export const U = {
   inactive: "00000000000000000000000000000010",
 } as const;
 
-export const WS = { main: "11111111-1111-4111-8111-111111111111", other: "22222222-2222-4222-8222-222222222222" } as const;
+export const WS = {
+  main: "11111111-1111-4111-8111-111111111111",
+  other: "22222222-2222-4222-8222-222222222222",
+} as const;
 export const G = { eng: "33333333-3333-4333-8333-333333333333", data: "44444444-4444-4444-8444-444444444444" } as const;
 export const ROLE = { orgAuditor: 500, orgReader: 501, wsPublisher: 600, wsExplorer: 601 } as const;
 
@@ -21,8 +24,22 @@ export function fixtureSeed(): SeedInput {
   return {
     organization: { organizationId: "org-1", ownerUserId: U.owner },
     users: [
-      { userId: U.owner, accountId: "1001", accountName: "corp@aliyun.com:owner", nickName: "Owner", userType: 1, roleIds: [111111111] },
-      { userId: U.perm, accountId: "1002", accountName: "corp@aliyun.com:perm", nickName: "Perm Admin", userType: 1, roleIds: [111111112] },
+      {
+        userId: U.owner,
+        accountId: "1001",
+        accountName: "corp@aliyun.com:owner",
+        nickName: "Owner",
+        userType: 1,
+        roleIds: [111111111],
+      },
+      {
+        userId: U.perm,
+        accountId: "1002",
+        accountName: "corp@aliyun.com:perm",
+        nickName: "Perm Admin",
+        userType: 1,
+        roleIds: [111111112],
+      },
       { userId: U.dev, accountId: "1003", accountName: "corp@aliyun.com:dev", nickName: "Dev", userType: 1 },
       { userId: U.dev2, accountId: "1004", accountName: "other@aliyun.com:dev", nickName: "Dev Two", userType: 1 },
       { userId: U.analyst, accountId: "1005", accountName: "analyst@example.com", nickName: "Analyst", userType: 3 },

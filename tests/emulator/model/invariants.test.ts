@@ -14,16 +14,61 @@ const wsRoles = [25, 26, 27, 30, ROLE.wsPublisher, ROLE.wsExplorer, 99];
 const orgRoles = [111111111, 111111112, 111111113, ROLE.orgAuditor, ROLE.orgReader, 7];
 
 const op = fc.oneof(
-  fc.record({ k: fc.constant("addUser" as const), type: fc.integer({ min: 1, max: 3 }), roles: fc.subarray(orgRoles), nick: fc.constantFrom("Dev", "New", "New2", "Bad<") }),
-  fc.record({ k: fc.constant("updateUser" as const), user: fc.constantFrom(...users), type: fc.option(fc.integer({ min: 1, max: 3 })), roles: fc.option(fc.subarray(orgRoles)), del: fc.option(fc.boolean()) }),
-  fc.record({ k: fc.constant("deleteUser" as const), user: fc.constantFrom(...users), to: fc.option(fc.constantFrom(...users)) }),
-  fc.record({ k: fc.constant("addMember" as const), ws: fc.constantFrom(...workspaces), user: fc.constantFrom(...users), role: fc.constantFrom(...wsRoles) }),
-  fc.record({ k: fc.constant("setRoles" as const), ws: fc.constantFrom(...workspaces), user: fc.constantFrom(...users), roles: fc.subarray(wsRoles) }),
-  fc.record({ k: fc.constant("removeMember" as const), ws: fc.constantFrom(...workspaces), user: fc.constantFrom(...users) }),
-  fc.record({ k: fc.constant("batch" as const), add: fc.boolean(), ws: fc.constantFrom(...workspaces), ids: fc.subarray(users), role: fc.constantFrom(...wsRoles) }),
-  fc.record({ k: fc.constant("createGroup" as const), parent: fc.constantFrom(...groups), id: fc.option(fc.constantFrom(...groups)), name: fc.constantFrom("Data", "X", "Y") }),
+  fc.record({
+    k: fc.constant("addUser" as const),
+    type: fc.integer({ min: 1, max: 3 }),
+    roles: fc.subarray(orgRoles),
+    nick: fc.constantFrom("Dev", "New", "New2", "Bad<"),
+  }),
+  fc.record({
+    k: fc.constant("updateUser" as const),
+    user: fc.constantFrom(...users),
+    type: fc.option(fc.integer({ min: 1, max: 3 })),
+    roles: fc.option(fc.subarray(orgRoles)),
+    del: fc.option(fc.boolean()),
+  }),
+  fc.record({
+    k: fc.constant("deleteUser" as const),
+    user: fc.constantFrom(...users),
+    to: fc.option(fc.constantFrom(...users)),
+  }),
+  fc.record({
+    k: fc.constant("addMember" as const),
+    ws: fc.constantFrom(...workspaces),
+    user: fc.constantFrom(...users),
+    role: fc.constantFrom(...wsRoles),
+  }),
+  fc.record({
+    k: fc.constant("setRoles" as const),
+    ws: fc.constantFrom(...workspaces),
+    user: fc.constantFrom(...users),
+    roles: fc.subarray(wsRoles),
+  }),
+  fc.record({
+    k: fc.constant("removeMember" as const),
+    ws: fc.constantFrom(...workspaces),
+    user: fc.constantFrom(...users),
+  }),
+  fc.record({
+    k: fc.constant("batch" as const),
+    add: fc.boolean(),
+    ws: fc.constantFrom(...workspaces),
+    ids: fc.subarray(users),
+    role: fc.constantFrom(...wsRoles),
+  }),
+  fc.record({
+    k: fc.constant("createGroup" as const),
+    parent: fc.constantFrom(...groups),
+    id: fc.option(fc.constantFrom(...groups)),
+    name: fc.constantFrom("Data", "X", "Y"),
+  }),
   fc.record({ k: fc.constant("deleteGroup" as const), id: fc.constantFrom(...groups) }),
-  fc.record({ k: fc.constant("groupMembers" as const), id: fc.constantFrom(...groups), ids: fc.subarray(users), add: fc.boolean() }),
+  fc.record({
+    k: fc.constant("groupMembers" as const),
+    id: fc.constantFrom(...groups),
+    ids: fc.subarray(users),
+    add: fc.boolean(),
+  }),
 );
 
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
@@ -34,7 +79,11 @@ function apply(org: Organization, o: Op): void {
       org.addUser({ accountId: `acc-${o.nick}`, nickName: o.nick, userType: o.type, roleIds: o.roles });
       return;
     case "updateUser":
-      org.updateUser(o.user, { userType: o.type ?? undefined, roleIds: o.roles ?? undefined, isDeleted: o.del ?? undefined });
+      org.updateUser(o.user, {
+        userType: o.type ?? undefined,
+        roleIds: o.roles ?? undefined,
+        isDeleted: o.del ?? undefined,
+      });
       return;
     case "deleteUser":
       org.deleteUser(o.user, o.to ?? undefined);

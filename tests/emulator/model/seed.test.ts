@@ -26,13 +26,23 @@ describe("seed and state", () => {
   });
 
   test("inconsistent seeds are rejected with a message", () => {
-    expect(() => Organization.fromSeed({ ...fixtureSeed(), workspaceMembers: [{ workspaceId: "nope", userId: U.dev, roleId: 26 }] })).toThrow(
-      /unknown workspace/,
-    );
-    expect(() => Organization.fromSeed({ ...fixtureSeed(), userGroupMembers: [{ userGroupId: "nope", userId: U.dev }] })).toThrow(/unknown user group/);
-    expect(() => Organization.fromSeed({ ...fixtureSeed(), workspaceRoles: [{ roleId: 25, roleName: "Shadow" }] })).toThrow(/shadows a preset/);
     expect(() =>
-      Organization.fromSeed({ ...fixtureSeed(), workspaceMembers: [{ workspaceId: WS.main, userId: U.owner, roleId: 26 }] }),
+      Organization.fromSeed({
+        ...fixtureSeed(),
+        workspaceMembers: [{ workspaceId: "nope", userId: U.dev, roleId: 26 }],
+      }),
+    ).toThrow(/unknown workspace/);
+    expect(() =>
+      Organization.fromSeed({ ...fixtureSeed(), userGroupMembers: [{ userGroupId: "nope", userId: U.dev }] }),
+    ).toThrow(/unknown user group/);
+    expect(() =>
+      Organization.fromSeed({ ...fixtureSeed(), workspaceRoles: [{ roleId: 25, roleName: "Shadow" }] }),
+    ).toThrow(/shadows a preset/);
+    expect(() =>
+      Organization.fromSeed({
+        ...fixtureSeed(),
+        workspaceMembers: [{ workspaceId: WS.main, userId: U.owner, roleId: 26 }],
+      }),
     ).toThrow(/must hold role 25/);
   });
 
@@ -51,6 +61,8 @@ describe("seed and state", () => {
   test("an injected random source drives the ids", () => {
     let i = 0;
     const org = Organization.fromSeed({}, { random: () => ((i++ % 16) + 0.5) / 16 });
-    expect(org.createUserGroup({ userGroupName: "G", parentUserGroupId: "-1" })).toBe("01234567-89ab-4def-8123-456789abcdef");
+    expect(org.createUserGroup({ userGroupName: "G", parentUserGroupId: "-1" })).toBe(
+      "01234567-89ab-4def-8123-456789abcdef",
+    );
   });
 });

@@ -6,7 +6,12 @@ describe("user group tree", () => {
     const org = fixtureOrg();
     const a = org.createUserGroup({ userGroupName: "Sales", parentUserGroupId: "-1" }, U.owner);
     expect(a).toMatch(/^[0-9a-f-]{36}$/);
-    const b = org.createUserGroup({ userGroupName: "EMEA", parentUserGroupId: a, userGroupId: "emea", userGroupDescription: "d" });
+    const b = org.createUserGroup({
+      userGroupName: "EMEA",
+      parentUserGroupId: a,
+      userGroupId: "emea",
+      userGroupDescription: "d",
+    });
     expect(b).toBe("emea");
     expect(org.groupPath("emea")).toEqual([a, "emea"]);
     expect(org.getUserGroup(a).createUserId).toBe(U.owner);
@@ -15,12 +20,34 @@ describe("user group tree", () => {
 
   test("create refusals: unknown parent, duplicate id, reserved id, sibling name, bad name", () => {
     const org = fixtureOrg();
-    expectCode(() => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "nope" }), "UserGroup.Parent.NotFound");
-    expectCode(() => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "-1", userGroupId: G.eng }), "Duplicate.UserGroup.Id", 400, G.eng);
-    expectCode(() => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "-1", userGroupId: "-1" }), "Invalid.Parameter.Error");
-    expectCode(() => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "-1", userGroupId: "i".repeat(65) }), "Invalid.Parameter.Error");
-    expectCode(() => org.createUserGroup({ userGroupName: "Data", parentUserGroupId: G.eng }), "Duplicate.UserGroupName.Error", 400, "same name Data");
-    expectCode(() => org.createUserGroup({ userGroupName: "x".repeat(256), parentUserGroupId: "-1" }), "Invalid.Parameter.Error");
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "nope" }),
+      "UserGroup.Parent.NotFound",
+    );
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "-1", userGroupId: G.eng }),
+      "Duplicate.UserGroup.Id",
+      400,
+      G.eng,
+    );
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "-1", userGroupId: "-1" }),
+      "Invalid.Parameter.Error",
+    );
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "X", parentUserGroupId: "-1", userGroupId: "i".repeat(65) }),
+      "Invalid.Parameter.Error",
+    );
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "Data", parentUserGroupId: G.eng }),
+      "Duplicate.UserGroupName.Error",
+      400,
+      "same name Data",
+    );
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "x".repeat(256), parentUserGroupId: "-1" }),
+      "Invalid.Parameter.Error",
+    );
     expectCode(() => org.createUserGroup({ userGroupName: "a;b", parentUserGroupId: "-1" }), "Invalid.Parameter.Error");
     // same name under another parent is fine
     org.createUserGroup({ userGroupName: "Data", parentUserGroupId: "-1" });
@@ -31,17 +58,31 @@ describe("user group tree", () => {
     let parent = "-1";
     for (let i = 1; i <= 10; i++) parent = org.createUserGroup({ userGroupName: `L${i}`, parentUserGroupId: parent });
     expect(org.groupPath(parent)).toHaveLength(10);
-    expectCode(() => org.createUserGroup({ userGroupName: "L11", parentUserGroupId: parent }), "UserGroup.Layer.Limited", 400, "ten layers");
+    expectCode(
+      () => org.createUserGroup({ userGroupName: "L11", parentUserGroupId: parent }),
+      "UserGroup.Layer.Limited",
+      400,
+      "ten layers",
+    );
   });
 
   test("update: rename with sibling check, description; root and unknown refused", () => {
     const org = fixtureOrg();
     org.updateUserGroup(G.data, { userGroupName: "Data Team", userGroupDescription: "new" }, U.perm);
-    expect(org.getUserGroup(G.data)).toMatchObject({ userGroupName: "Data Team", userGroupDescription: "new", modifyUserId: U.perm });
+    expect(org.getUserGroup(G.data)).toMatchObject({
+      userGroupName: "Data Team",
+      userGroupDescription: "new",
+      modifyUserId: U.perm,
+    });
     org.createUserGroup({ userGroupName: "Ops", parentUserGroupId: G.eng });
     expectCode(() => org.updateUserGroup(G.data, { userGroupName: "Ops" }), "Duplicate.UserGroupName.Error");
     expectCode(() => org.updateUserGroup("-1", { userGroupName: "Root" }), "UserGroup.Remove.RootNode");
-    expectCode(() => org.updateUserGroup("nope", { userGroupName: "X" }), "Usergroup.Not.Exist", 400, "The user group does not exist.");
+    expectCode(
+      () => org.updateUserGroup("nope", { userGroupName: "X" }),
+      "Usergroup.Not.Exist",
+      400,
+      "The user group does not exist.",
+    );
   });
 
   test("delete: leaf only, root never, unknown refused; members go with the group", () => {
@@ -59,14 +100,34 @@ describe("user group tree", () => {
 describe("user group membership", () => {
   test("AddUserGroupMember: all-or-nothing, Invalid.User for unknown users, re-adding is a no-op", () => {
     const org = fixtureOrg();
-    expectCode(() => org.addUserGroupMembers(G.eng, [U.dev2, "ghost"]), "Invalid.User", 400, "cannot be added to a user group");
-    expect(org.userGroupMembers(G.eng).filter((e) => !e.isUserGroup).map((e) => e.id)).toEqual([U.dev]);
+    expectCode(
+      () => org.addUserGroupMembers(G.eng, [U.dev2, "ghost"]),
+      "Invalid.User",
+      400,
+      "cannot be added to a user group",
+    );
+    expect(
+      org
+        .userGroupMembers(G.eng)
+        .filter((e) => !e.isUserGroup)
+        .map((e) => e.id),
+    ).toEqual([U.dev]);
     org.addUserGroupMembers(G.eng, [U.dev, U.dev2, U.dev2]);
-    expect(org.userGroupMembers(G.eng).filter((e) => !e.isUserGroup).map((e) => e.id)).toEqual([U.dev, U.dev2]);
+    expect(
+      org
+        .userGroupMembers(G.eng)
+        .filter((e) => !e.isUserGroup)
+        .map((e) => e.id),
+    ).toEqual([U.dev, U.dev2]);
     expectCode(() => org.addUserGroupMembers("nope", [U.dev]), "Usergroup.Not.Exist");
     expectCode(() => org.addUserGroupMembers(G.eng, []), "System.Param.Empty", 400, "UserIdList");
     const many = Array.from({ length: 1001 }, (_, i) => `u${i}`);
-    expectCode(() => org.addUserGroupMembers(G.eng, many), "Parameter.Length.Exceed", 400, "Parameter length exceeds maximum limit: [UserIdList].");
+    expectCode(
+      () => org.addUserGroupMembers(G.eng, many),
+      "Parameter.Length.Exceed",
+      400,
+      "Parameter length exceeds maximum limit: [UserIdList].",
+    );
     // "at most 1000" counts the entries sent: 1001 copies of one id are over the limit.
     expectCode(() => org.addUserGroupMembers(G.eng, Array(1001).fill(U.dev2)), "Parameter.Length.Exceed");
     org.addUserGroupMembers(G.eng, Array(1000).fill(U.dev2));
@@ -80,7 +141,12 @@ describe("user group membership", () => {
     expectCode(() => org.addUserToGroups(U.dev2, [G.eng, "nope"]), "Usergroup.Not.Exist");
     const many = Array.from({ length: 1001 }, (_, i) => `g${i}`);
     expectCode(() => org.addUserToGroups(U.dev2, many), "Invalid.Parameter", 400, "must not exceed 1000");
-    expectCode(() => org.addUserToGroups(U.dev2, Array(1001).fill(G.eng)), "Invalid.Parameter", 400, "must not exceed 1000");
+    expectCode(
+      () => org.addUserToGroups(U.dev2, Array(1001).fill(G.eng)),
+      "Invalid.Parameter",
+      400,
+      "must not exceed 1000",
+    );
     expectCode(() => org.addUserToGroups(U.dev2, []), "System.Param.Empty", 400, "UserGroupIds");
     // All-or-nothing: the unknown group above left the user out of G.eng's siblings too.
     expectCode(() => org.addUserToGroups(U.analyst, [G.eng, "nope"]), "Usergroup.Not.Exist");
@@ -90,7 +156,12 @@ describe("user group membership", () => {
   test("DeleteUserGroupMembers: limits and all-or-nothing", () => {
     const org = fixtureOrg();
     org.addUserToGroups(U.dev2, [G.eng, G.data]);
-    expectCode(() => org.removeUserFromGroups(U.dev2, Array(1001).fill(G.eng)), "Invalid.Parameter", 400, "must not exceed 1000");
+    expectCode(
+      () => org.removeUserFromGroups(U.dev2, Array(1001).fill(G.eng)),
+      "Invalid.Parameter",
+      400,
+      "must not exceed 1000",
+    );
     expectCode(() => org.removeUserFromGroups("ghost", [G.eng]), "User.Not.In.Organization");
     expectCode(() => org.removeUserFromGroups(U.dev2, [G.eng, "nope"]), "Usergroup.NotBelongTo.CurrentOrganization");
     expect(org.userGroupsOfUser(U.dev2)).toHaveLength(2);
@@ -123,7 +194,12 @@ describe("user group membership", () => {
     expectCode(() => org.removeUserGroupMember("nope", U.dev), "Usergroup.Not.Exist");
     expectCode(() => org.removeUserGroupMember(G.eng, "ghost"), "User.Not.In.Organization");
     org.addUserToGroups(U.dev, [G.eng, G.data]);
-    expectCode(() => org.removeUserFromGroups(U.dev, [G.eng, "nope"]), "Usergroup.NotBelongTo.CurrentOrganization", 400, "The usergroup nope");
+    expectCode(
+      () => org.removeUserFromGroups(U.dev, [G.eng, "nope"]),
+      "Usergroup.NotBelongTo.CurrentOrganization",
+      400,
+      "The usergroup nope",
+    );
     expect(org.userGroupsOfUser(U.dev)).toHaveLength(2);
     org.removeUserFromGroups(U.dev, [G.eng]);
     expect(org.userGroupsOfUser(U.dev).map((g) => g.userGroupId)).toEqual([G.data]);
@@ -145,7 +221,10 @@ describe("user group membership", () => {
   test("lookups: by keyword, by ids (unknown ids reported), by parent", () => {
     const org = fixtureOrg();
     expect(org.searchUserGroups("ENG").map((g) => g.userGroupId)).toEqual([G.eng]);
-    expect(org.userGroupsByIds([G.data, "nope", G.data])).toEqual({ found: [org.getUserGroup(G.data)], failed: ["nope"] });
+    expect(org.userGroupsByIds([G.data, "nope", G.data])).toEqual({
+      found: [org.getUserGroup(G.data)],
+      failed: ["nope"],
+    });
     expect(org.childGroups(G.eng).map((g) => g.userGroupId)).toEqual([G.data]);
     expectCode(() => org.childGroups("nope"), "Usergroup.Not.Exist");
     expectCode(() => org.userGroupsOfUser("ghost"), "User.Not.In.Organization");

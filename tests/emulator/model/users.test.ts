@@ -4,7 +4,12 @@ import { Organization } from "../../../emulator/model/organization";
 describe("AddUser rules", () => {
   test("creates a user with a 32-hex id, regular role by default, and reports RAM account names by their sub part", () => {
     const org = fixtureOrg();
-    const u = org.addUser({ accountId: "2001", accountName: "corp@aliyun.com:newbie", nickName: "Newbie", userType: 1 });
+    const u = org.addUser({
+      accountId: "2001",
+      accountName: "corp@aliyun.com:newbie",
+      nickName: "Newbie",
+      userType: 1,
+    });
     expect(u.userId).toMatch(/^[0-9a-f]{32}$/);
     expect(u.roleIds).toEqual([111111113]);
     expect(org.findUserByAccount("newbie").userId).toBe(u.userId);
@@ -12,16 +17,23 @@ describe("AddUser rules", () => {
 
   test("deprecated AdminUser/AuthAdminUser map to roles 111111111/111111112; RoleIds wins over them", () => {
     const org = fixtureOrg();
-    expect(org.addUser({ accountId: "a1", nickName: "A1", userType: 1, adminUser: true, authAdminUser: true }).roleIds.sort()).toEqual([
-      111111111, 111111112,
-    ]);
-    expect(org.addUser({ accountId: "a2", nickName: "A2", userType: 1, adminUser: true, roleIds: [111111113] }).roleIds).toEqual([
-      111111113,
-    ]);
+    expect(
+      org
+        .addUser({ accountId: "a1", nickName: "A1", userType: 1, adminUser: true, authAdminUser: true })
+        .roleIds.sort(),
+    ).toEqual([111111111, 111111112]);
+    expect(
+      org.addUser({ accountId: "a2", nickName: "A2", userType: 1, adminUser: true, roleIds: [111111113] }).roleIds,
+    ).toEqual([111111113]);
   });
 
   test("missing account identifier -> System.Param.Empty", () => {
-    expectCode(() => fixtureOrg().addUser({ nickName: "X", userType: 1 }), "System.Param.Empty", 400, "You must specify the AccountId parameter.");
+    expectCode(
+      () => fixtureOrg().addUser({ nickName: "X", userType: 1 }),
+      "System.Param.Empty",
+      400,
+      "You must specify the AccountId parameter.",
+    );
   });
 
   test("AccountId is required (versions after 2024-12-31): AccountName alone is refused naming AccountId", () => {
@@ -45,15 +57,30 @@ describe("AddUser rules", () => {
 
   test("an account the organization holds twice (dirty seed data) -> DirtyData.Duplicate.User", () => {
     const seed = fixtureSeed();
-    seed.users!.push({ userId: "00000000000000000000000000000099", accountId: "1003", nickName: "Dev Copy", userType: 1 });
+    seed.users!.push({
+      userId: "00000000000000000000000000000099",
+      accountId: "1003",
+      nickName: "Dev Copy",
+      userType: 1,
+    });
     const org = Organization.fromSeed(seed);
-    expectCode(() => org.addUser({ accountId: "1003", nickName: "Fresh", userType: 1 }), "DirtyData.Duplicate.User", 400, "Dirty data,duplicate user: 1003.");
+    expectCode(
+      () => org.addUser({ accountId: "1003", nickName: "Fresh", userType: 1 }),
+      "DirtyData.Duplicate.User",
+      400,
+      "Dirty data,duplicate user: 1003.",
+    );
     expectCode(() => org.addUser({ accountId: "1005", nickName: "Fresh", userType: 1 }), "User.AlreadyIn.Organization");
   });
 
   test("nickname longer than 50 chars or with forbidden characters -> Invalid.Parameter.Error", () => {
     const org = fixtureOrg();
-    expectCode(() => org.addUser({ accountId: "x", nickName: "a".repeat(51), userType: 1 }), "Invalid.Parameter.Error", 400, "NickName");
+    expectCode(
+      () => org.addUser({ accountId: "x", nickName: "a".repeat(51), userType: 1 }),
+      "Invalid.Parameter.Error",
+      400,
+      "NickName",
+    );
     expectCode(() => org.addUser({ accountId: "x", nickName: "bad<name>", userType: 1 }), "Invalid.Parameter.Error");
     // 50 CJK characters are fine, as are the documented specials and space.
     expect(org.addUser({ accountId: "y", nickName: "张".repeat(50), userType: 1 }).nickName).toHaveLength(50);
@@ -61,44 +88,97 @@ describe("AddUser rules", () => {
   });
 
   test("invalid user type -> Invalid.Parameter.Error", () => {
-    expectCode(() => fixtureOrg().addUser({ accountId: "x", nickName: "X", userType: 4 }), "Invalid.Parameter.Error", 400, "UserType");
+    expectCode(
+      () => fixtureOrg().addUser({ accountId: "x", nickName: "X", userType: 4 }),
+      "Invalid.Parameter.Error",
+      400,
+      "UserType",
+    );
   });
 
   test("duplicate account (id or name) -> User.AlreadyIn.Organization; duplicate nickname -> NickName.AlreadyIn.Organization", () => {
     const org = fixtureOrg();
     expectCode(() => org.addUser({ accountId: "1003", nickName: "Fresh", userType: 1 }), "User.AlreadyIn.Organization");
-    expectCode(() => org.addUser({ accountId: "8888", accountName: "corp@aliyun.com:dev", nickName: "Fresh", userType: 1 }), "User.AlreadyIn.Organization");
-    expectCode(() => org.addUser({ accountId: "9999", nickName: "Dev", userType: 1 }), "NickName.AlreadyIn.Organization", 400, "The alias already exists.");
+    expectCode(
+      () => org.addUser({ accountId: "8888", accountName: "corp@aliyun.com:dev", nickName: "Fresh", userType: 1 }),
+      "User.AlreadyIn.Organization",
+    );
+    expectCode(
+      () => org.addUser({ accountId: "9999", nickName: "Dev", userType: 1 }),
+      "NickName.AlreadyIn.Organization",
+      400,
+      "The alias already exists.",
+    );
   });
 
   test("org roles: at most three, must exist, at least one", () => {
     const org = fixtureOrg();
     expectCode(
-      () => org.addUser({ accountId: "x", nickName: "X", userType: 1, roleIds: [111111111, 111111112, 111111113, ROLE.orgAuditor] }),
+      () =>
+        org.addUser({
+          accountId: "x",
+          nickName: "X",
+          userType: 1,
+          roleIds: [111111111, 111111112, 111111113, ROLE.orgAuditor],
+        }),
       "RoleCount.ExceedsLimit.Error",
       400,
       "The user role cannot exceed three.",
     );
-    expectCode(() => org.addUser({ accountId: "x", nickName: "X", userType: 1, roleIds: [777] }), "BindRole.NotExist.Error", 400, "Bind role not exist, 777.");
-    expectCode(() => org.addUser({ accountId: "x", nickName: "X", userType: 1, roleIds: [] }), "User.OrganizationRole.NotExist", 400, "User X must have role");
-    expect(org.addUser({ accountId: "x", nickName: "X", userType: 1, roleIds: [111111111, ROLE.orgAuditor, ROLE.orgAuditor] }).roleIds).toEqual([
-      111111111,
-      ROLE.orgAuditor,
-    ]);
+    expectCode(
+      () => org.addUser({ accountId: "x", nickName: "X", userType: 1, roleIds: [777] }),
+      "BindRole.NotExist.Error",
+      400,
+      "Bind role not exist, 777.",
+    );
+    expectCode(
+      () => org.addUser({ accountId: "x", nickName: "X", userType: 1, roleIds: [] }),
+      "User.OrganizationRole.NotExist",
+      400,
+      "User X must have role",
+    );
+    expect(
+      org.addUser({
+        accountId: "x",
+        nickName: "X",
+        userType: 1,
+        roleIds: [111111111, ROLE.orgAuditor, ROLE.orgAuditor],
+      }).roleIds,
+    ).toEqual([111111111, ROLE.orgAuditor]);
     // "at most 3" counts the list as sent: duplicates count.
     expectCode(
-      () => org.addUser({ accountId: "w", nickName: "W", userType: 1, roleIds: [111111113, 111111113, 111111113, 111111113] }),
+      () =>
+        org.addUser({
+          accountId: "w",
+          nickName: "W",
+          userType: 1,
+          roleIds: [111111113, 111111113, 111111113, 111111113],
+        }),
       "RoleCount.ExceedsLimit.Error",
     );
-    expectCode(() => org.updateUser(U.dev, { roleIds: [111111113, 111111113, 111111112, 111111112] }), "RoleCount.ExceedsLimit.Error");
+    expectCode(
+      () => org.updateUser(U.dev, { roleIds: [111111113, 111111113, 111111112, 111111112] }),
+      "RoleCount.ExceedsLimit.Error",
+    );
   });
 
   test("viewers cannot have custom org roles nor admin roles; analysts only analyst-allowed custom roles", () => {
     const org = fixtureOrg();
-    expectCode(() => org.addUser({ accountId: "v", nickName: "V", userType: 2, roleIds: [ROLE.orgReader] }), "Viewer.CannotHave.CustomRole");
-    expectCode(() => org.addUser({ accountId: "v", nickName: "V", userType: 2, roleIds: [111111112] }), "OrgAdminOrPermissionAdmin.CannotChangeTo.Viewer");
-    expectCode(() => org.addUser({ accountId: "a", nickName: "A", userType: 3, roleIds: [ROLE.orgAuditor] }), "UserAnalyst.NotSupport.ThisRole");
-    expect(org.addUser({ accountId: "a", nickName: "A", userType: 3, roleIds: [ROLE.orgReader] }).roleIds).toEqual([ROLE.orgReader]);
+    expectCode(
+      () => org.addUser({ accountId: "v", nickName: "V", userType: 2, roleIds: [ROLE.orgReader] }),
+      "Viewer.CannotHave.CustomRole",
+    );
+    expectCode(
+      () => org.addUser({ accountId: "v", nickName: "V", userType: 2, roleIds: [111111112] }),
+      "OrgAdminOrPermissionAdmin.CannotChangeTo.Viewer",
+    );
+    expectCode(
+      () => org.addUser({ accountId: "a", nickName: "A", userType: 3, roleIds: [ROLE.orgAuditor] }),
+      "UserAnalyst.NotSupport.ThisRole",
+    );
+    expect(org.addUser({ accountId: "a", nickName: "A", userType: 3, roleIds: [ROLE.orgReader] }).roleIds).toEqual([
+      ROLE.orgReader,
+    ]);
   });
 
   test("seat limits per type and licence; inactive users take no seat", () => {
@@ -106,13 +186,29 @@ describe("AddUser rules", () => {
     seed.organization = { ...seed.organization, limits: { developers: 4, viewers: 1, analysts: 2, users: 8 } };
     const org = Organization.fromSeed(seed);
     // developers: owner, perm, dev, dev2 active (inactive one does not count) = 4
-    expectCode(() => org.addUser({ accountId: "d", nickName: "D", userType: 1 }), "Organization.Developers.ReachedTheUpperLimit", 400, "upper limit:4");
-    expectCode(() => org.addUser({ accountId: "v", nickName: "V", userType: 2 }), "Organization.Viewers.ReachedTheUpperLimit", 400, "upper limit:1.");
+    expectCode(
+      () => org.addUser({ accountId: "d", nickName: "D", userType: 1 }),
+      "Organization.Developers.ReachedTheUpperLimit",
+      400,
+      "upper limit:4",
+    );
+    expectCode(
+      () => org.addUser({ accountId: "v", nickName: "V", userType: 2 }),
+      "Organization.Viewers.ReachedTheUpperLimit",
+      400,
+      "upper limit:1.",
+    );
     org.addUser({ accountId: "a", nickName: "A", userType: 3 });
-    expectCode(() => org.addUser({ accountId: "b", nickName: "B", userType: 3 }), "Organization.Analysts.ReachedTheUpperLimit");
+    expectCode(
+      () => org.addUser({ accountId: "b", nickName: "B", userType: 3 }),
+      "Organization.Analysts.ReachedTheUpperLimit",
+    );
     // reactivating the inactive developer would exceed the developer limit
     expectCode(() => org.updateUser(U.inactive, { isDeleted: false }), "Organization.Developers.ReachedTheUpperLimit");
-    const licence = Organization.fromSeed({ ...fixtureSeed(), organization: { ownerUserId: U.owner, limits: { users: 6 } } });
+    const licence = Organization.fromSeed({
+      ...fixtureSeed(),
+      organization: { ownerUserId: U.owner, limits: { users: 6 } },
+    });
     expectCode(() => licence.addUser({ accountId: "x", nickName: "X", userType: 1 }), "Instance.Over.MaxLicense");
     expectCode(() => licence.updateUser(U.inactive, { isDeleted: false }), "Instance.Over.MaxLicense");
     licence.updateUser(U.perm, { userType: 3 }); // a type change takes no new licence
@@ -133,7 +229,12 @@ describe("UpdateUser rules", () => {
 
   test("the organization owner must keep the admin role and cannot be deactivated", () => {
     const org = fixtureOrg();
-    expectCode(() => org.updateUser(U.owner, { roleIds: [111111113] }), "Fobbiden.Action", 400, "must have the administrator role");
+    expectCode(
+      () => org.updateUser(U.owner, { roleIds: [111111113] }),
+      "Fobbiden.Action",
+      400,
+      "must have the administrator role",
+    );
     expectCode(() => org.updateUser(U.owner, { adminUser: false }), "Fobbiden.Action");
     expectCode(() => org.updateUser(U.owner, { isDeleted: true }), "CannotRemove.OrganizationOwner");
   });
@@ -141,7 +242,12 @@ describe("UpdateUser rules", () => {
   test("change to viewer: admins refused, workspace members refused, others allowed", () => {
     const org = fixtureOrg();
     expectCode(() => org.updateUser(U.perm, { userType: 2 }), "OrgAdminOrPermissionAdmin.CannotChangeTo.Viewer");
-    expectCode(() => org.updateUser(U.dev, { userType: 2 }), "ChangeTo.Viewer.Error", 400, "already belongs to a workspace");
+    expectCode(
+      () => org.updateUser(U.dev, { userType: 2 }),
+      "ChangeTo.Viewer.Error",
+      400,
+      "already belongs to a workspace",
+    );
     org.removeWorkspaceMember(WS.main, U.dev);
     org.updateUser(U.dev, { userType: 2 });
     expect(org.getUser(U.dev).userType).toBe(2);
@@ -233,7 +339,12 @@ describe("queries", () => {
     expect(org.findUserByAccount("1005").userId).toBe(U.analyst);
     expect(org.findUserByAccount("analyst@example.com").userId).toBe(U.analyst);
     expect(org.findUserByAccount("perm@corp.onaliyun.com").userId).toBe(U.perm);
-    expectCode(() => org.findUserByAccount("dev"), "AE0579100001", 400, "Duplicate users found with account name: dev.");
+    expectCode(
+      () => org.findUserByAccount("dev"),
+      "AE0579100001",
+      400,
+      "Duplicate users found with account name: dev.",
+    );
     expect(org.findUserByAccount("dev", "other@aliyun.com").userId).toBe(U.dev2);
     expectCode(() => org.findUserByAccount("ghost"), "User.Not.In.Organization");
   });

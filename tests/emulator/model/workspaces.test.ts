@@ -14,12 +14,37 @@ describe("AddUserToWorkspace", () => {
 
   test("documented refusals", () => {
     const org = fixtureOrg();
-    expectCode(() => org.addWorkspaceMember("ws-x", U.dev2, 25), "Workspace.Not.Exist", 400, "The group workspace does not exist.");
-    expectCode(() => org.addWorkspaceMember(WS.main, U.dev2, 99), "User.RoleType.Valid", 400, "The role ID is invalid.");
+    expectCode(
+      () => org.addWorkspaceMember("ws-x", U.dev2, 25),
+      "Workspace.Not.Exist",
+      400,
+      "The group workspace does not exist.",
+    );
+    expectCode(
+      () => org.addWorkspaceMember(WS.main, U.dev2, 99),
+      "User.RoleType.Valid",
+      400,
+      "The role ID is invalid.",
+    );
     expectCode(() => org.addWorkspaceMember(WS.main, "ghost", 25), "User.Not.In.Organization");
-    expectCode(() => org.addWorkspaceMember(WS.main, U.dev, 30), "User.AlreadyIn.Workspace", 400, "This user already exists.");
-    expectCode(() => org.addWorkspaceMember(WS.main, U.dev, 26), "User.AlreadyIn.Role", 400, "The user is already assigned this role.");
-    expectCode(() => org.addWorkspaceMember(WS.main, U.viewer, 30), "Viewer.AddInTo.Workspace", 400, "not allowed to add to workspace: Viewer.");
+    expectCode(
+      () => org.addWorkspaceMember(WS.main, U.dev, 30),
+      "User.AlreadyIn.Workspace",
+      400,
+      "This user already exists.",
+    );
+    expectCode(
+      () => org.addWorkspaceMember(WS.main, U.dev, 26),
+      "User.AlreadyIn.Role",
+      400,
+      "The user is already assigned this role.",
+    );
+    expectCode(
+      () => org.addWorkspaceMember(WS.main, U.viewer, 30),
+      "Viewer.AddInTo.Workspace",
+      400,
+      "not allowed to add to workspace: Viewer.",
+    );
     expectCode(() => org.addWorkspaceMember(WS.main, U.viewer, ROLE.wsExplorer), "Viewer.CannotHave.CustomRole");
     expectCode(() => org.addWorkspaceMember(WS.other, U.analyst, 25), "AnalystUser.NotSupport.AdminOrDevRole");
     expectCode(() => org.addWorkspaceMember(WS.other, U.analyst, 26), "AnalystUser.NotSupport.AdminOrDevRole");
@@ -46,7 +71,10 @@ describe("UpdateWorkspaceUserRole", () => {
     expectCode(() => org.setWorkspaceMemberRoles(WS.main, U.dev2, [26]), "User.NotIn.Workspace", 400, "not a member");
     expectCode(() => org.setWorkspaceMemberRoles(WS.main, U.owner, [26]), "Remove.AdminRoleOf.WorkspaceOwner");
     expectCode(() => org.setWorkspaceMemberRoles(WS.main, U.analyst, [26]), "AnalystUser.NotSupport.AdminOrDevRole");
-    expectCode(() => org.setWorkspaceMemberRoles(WS.main, U.analyst, [27, ROLE.wsPublisher]), "UserAnalyst.NotSupport.ThisRole");
+    expectCode(
+      () => org.setWorkspaceMemberRoles(WS.main, U.analyst, [27, ROLE.wsPublisher]),
+      "UserAnalyst.NotSupport.ThisRole",
+    );
     expectCode(() => org.setWorkspaceMemberRoles(WS.main, U.dev, []), "System.Param.Empty");
     org.setWorkspaceMemberRoles(WS.main, U.owner, [25, ROLE.wsPublisher]);
   });
@@ -112,7 +140,10 @@ describe("CreateWorkspace", () => {
 
   test("duplicate name, limits, unsuitable owner", () => {
     const org = Organization.fromSeed({
-      users: [{ userId: "o", nickName: "O", userType: 1, roleIds: [111111111] }, { userId: "a", nickName: "A", userType: 3 }],
+      users: [
+        { userId: "o", nickName: "O", userType: 1, roleIds: [111111111] },
+        { userId: "a", nickName: "A", userType: 3 },
+      ],
       organization: { limits: { workspaces: 1 } },
     });
     org.createWorkspace({ workspaceName: "One" });
@@ -125,7 +156,13 @@ describe("CreateWorkspace", () => {
 describe("roles", () => {
   test("preset and custom roles; unknown -> User.Role.NotExist; unknown workspace -> Invalid.Workspace", () => {
     const org = fixtureOrg();
-    expect(org.organizationRoles().map((r) => r.roleId)).toEqual([111111111, 111111112, 111111113, ROLE.orgAuditor, ROLE.orgReader]);
+    expect(org.organizationRoles().map((r) => r.roleId)).toEqual([
+      111111111,
+      111111112,
+      111111113,
+      ROLE.orgAuditor,
+      ROLE.orgReader,
+    ]);
     expect(org.workspaceRoles(WS.main).map((r) => [r.roleId, r.isSystemRole])).toEqual([
       [25, true],
       [26, true],
@@ -153,21 +190,35 @@ describe("codes the pages list that need a seeded situation", () => {
   test("a personal workspace: every membership write answers Workspace.Type.Error, reads still work", () => {
     const org = Organization.fromSeed(personalSeed());
     const before = JSON.stringify(org.toSeed());
-    expectCode(() => org.addWorkspaceMember("p-1", U.dev2, 30), "Workspace.Type.Error", 400, "The type of group workspace is invalid.");
+    expectCode(
+      () => org.addWorkspaceMember("p-1", U.dev2, 30),
+      "Workspace.Type.Error",
+      400,
+      "The type of group workspace is invalid.",
+    );
     expectCode(() => org.addWorkspaceMembers("p-1", [U.dev2], 30), "Workspace.Type.Error");
     expectCode(() => org.setWorkspaceMemberRoles("p-1", U.dev, [26]), "Workspace.Type.Error");
     expectCode(() => org.setWorkspaceMembersRole("p-1", [U.dev], 26), "Workspace.Type.Error");
     expectCode(() => org.removeWorkspaceMember("p-1", U.dev), "Workspace.Type.Error");
     expect(JSON.stringify(org.toSeed())).toBe(before);
     expect(org.listWorkspaceMembers("p-1").map((m) => m.user.userId)).toEqual([U.dev]);
-    expect(Organization.fromSeed(org.toSeed()).toSeed().workspaces.find((w) => w.workspaceId === "p-1")).toMatchObject({ personal: true });
+    expect(
+      Organization.fromSeed(org.toSeed())
+        .toSeed()
+        .workspaces.find((w) => w.workspaceId === "p-1"),
+    ).toMatchObject({ personal: true });
   });
 
   test("seed deleteRequiresLeavingWorkspaces: DeleteUser of a workspace member -> Member.ExistInWorkspace.Error", () => {
     const s = fixtureSeed();
     s.organization = { ...s.organization, deleteRequiresLeavingWorkspaces: true };
     const org = Organization.fromSeed(s);
-    expectCode(() => org.deleteUser(U.analyst), "Member.ExistInWorkspace.Error", 400, "You cannot remove a user who is a member of a group workspace.");
+    expectCode(
+      () => org.deleteUser(U.analyst),
+      "Member.ExistInWorkspace.Error",
+      400,
+      "You cannot remove a user who is a member of a group workspace.",
+    );
     org.removeWorkspaceMember(WS.main, U.analyst);
     org.deleteUser(U.analyst);
     expect(org.hasUser(U.analyst)).toBe(false);

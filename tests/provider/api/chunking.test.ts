@@ -27,12 +27,23 @@ it("addUserGroupMember splits UserIdList into chunks of at most 1000, in order",
 
 it("ids containing a comma are refused before sending", async () => {
   const rec = new RecordingCaller(() => ({ requestId: "R", success: true, result: true }));
-  await expect(addWorkspaceUsers(rec, { workspaceId: "w", userIds: ["a,b"], roleId: 25 })).rejects.toBeInstanceOf(QuickBIApiError);
+  await expect(addWorkspaceUsers(rec, { workspaceId: "w", userIds: ["a,b"], roleId: 25 })).rejects.toBeInstanceOf(
+    QuickBIApiError,
+  );
   expect(rec.sent).toHaveLength(0);
 });
 
 it("a Success:false batch answer without Result counts every user as failed", async () => {
   const rec = new RecordingCaller(() => ({ requestId: "R9", success: false, result: undefined, code: "Some.Code" }));
   const r = await addWorkspaceUsers(rec, { workspaceId: "w", userIds: ["a", "b", "c"], roleId: 25 });
-  expect(r).toEqual({ total: 3, success: 0, failure: 3, failureDetail: {}, requestSucceeded: false, requestId: "R9", code: "Some.Code", message: undefined });
+  expect(r).toEqual({
+    total: 3,
+    success: 0,
+    failure: 3,
+    failureDetail: {},
+    requestSucceeded: false,
+    requestId: "R9",
+    code: "Some.Code",
+    message: undefined,
+  });
 });

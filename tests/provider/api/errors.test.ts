@@ -25,7 +25,11 @@ describe("QuickBIApiError", () => {
     expect(e.name).toBe("QuickBIApiError");
     expect(e.retryable).toBe(false);
     expect(e.outcomeUnknown).toBe(false);
-    expect(JSON.parse(JSON.stringify(e))).toMatchObject({ code: "User.AlreadyIn.Workspace", action: "AddUserToWorkspace", httpStatus: 400 });
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      code: "User.AlreadyIn.Workspace",
+      action: "AddUserToWorkspace",
+      httpStatus: 400,
+    });
   });
 
   it("`with` keeps the class and rebuilds the message", () => {
@@ -96,7 +100,13 @@ describe("mapThrown (shapes the SDK throws)", () => {
     const thrown = Object.assign(new Error("User.NotIn.Workspace: code: 400, ... request id: R1"), {
       code: "User.NotIn.Workspace",
       statusCode: 400,
-      data: { Code: "User.NotIn.Workspace", Message: "The user is not a member of the group workspace.", RequestId: "R1", Recommend: "https://r", statusCode: 400 },
+      data: {
+        Code: "User.NotIn.Workspace",
+        Message: "The user is not a member of the group workspace.",
+        RequestId: "R1",
+        Recommend: "https://r",
+        statusCode: 400,
+      },
     });
     const { error, delivery } = mapThrown("QueryUserRoleInfoInWorkspace", thrown, secrets);
     expect(error).toMatchObject({
@@ -114,34 +124,57 @@ describe("mapThrown (shapes the SDK throws)", () => {
     const thrown = Object.assign(new Error("x"), {
       code: "InvalidAccessKeyId.NotFound",
       statusCode: 404,
-      data: { Code: "InvalidAccessKeyId.NotFound", Message: "key LTAIcanaryKey / CANARY-SECRET not found", RequestId: "R2" },
+      data: {
+        Code: "InvalidAccessKeyId.NotFound",
+        Message: "key LTAIcanaryKey / CANARY-SECRET not found",
+        RequestId: "R2",
+      },
     });
     const { error } = mapThrown("AddUser", thrown, secrets);
     expect(JSON.stringify(error)).not.toMatch(/CANARY-SECRET|LTAIcanaryKey/);
   });
 
   it("throttling is a rejection (safe to resend a write); 503 is unknown", () => {
-    const t = mapThrown("AddUser", Object.assign(new Error(), { code: "Throttling.User", data: { Code: "Throttling.User", statusCode: 400 } }), []);
+    const t = mapThrown(
+      "AddUser",
+      Object.assign(new Error(), { code: "Throttling.User", data: { Code: "Throttling.User", statusCode: 400 } }),
+      [],
+    );
     expect(t.error.retryable).toBe(true);
     expect(t.delivery).toBe("rejected");
-    const s = mapThrown("AddUser", Object.assign(new Error(), { code: "ServiceUnavailable", statusCode: 503, data: { Code: "ServiceUnavailable" } }), []);
+    const s = mapThrown(
+      "AddUser",
+      Object.assign(new Error(), { code: "ServiceUnavailable", statusCode: 503, data: { Code: "ServiceUnavailable" } }),
+      [],
+    );
     expect(s.delivery).toBe("unknown");
   });
 
   it("transport failures", () => {
     const syntax = mapThrown("A", new SyntaxError("Unexpected token <"), []);
     expect(syntax.error.code).toBe("MalformedResponse");
-    const read = Object.assign(new Error("ReadTimeout(10). POST http://h/?a=b failed."), { name: "RequestTimeoutError" });
+    const read = Object.assign(new Error("ReadTimeout(10). POST http://h/?a=b failed."), {
+      name: "RequestTimeoutError",
+    });
     expect(mapThrown("A", read, []).error.code).toBe("RequestTimeout");
     expect(mapThrown("A", read, []).error.message).not.toContain("http://h");
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-    expect(mapThrown("A", reset, [])).toMatchObject({ error: { code: "ConnectionReset", retryable: true }, delivery: "unknown" });
+    expect(mapThrown("A", reset, [])).toMatchObject({
+      error: { code: "ConnectionReset", retryable: true },
+      delivery: "unknown",
+    });
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
-    expect(mapThrown("A", refused, [])).toMatchObject({ error: { code: "ConnectionRefused", retryable: true }, delivery: "not-sent" });
+    expect(mapThrown("A", refused, [])).toMatchObject({
+      error: { code: "ConnectionRefused", retryable: true },
+      delivery: "not-sent",
+    });
   });
 
   it("an unknown SDK error keeps only its name, never its message (which may embed the request)", () => {
-    const weird = Object.assign(new Error("Authorization: ACS3-HMAC-SHA256 Credential=LTAIcanaryKey,Signature=abc"), { name: "UnretryableError", data: { headers: { authorization: "x" } } });
+    const weird = Object.assign(new Error("Authorization: ACS3-HMAC-SHA256 Credential=LTAIcanaryKey,Signature=abc"), {
+      name: "UnretryableError",
+      data: { headers: { authorization: "x" } },
+    });
     const { error } = mapThrown("A", weird, secrets);
     expect(error.code).toBe("ClientError");
     expect(JSON.stringify(error) + error.message + error.stack).not.toMatch(/LTAIcanaryKey|Signature=|Authorization/);

@@ -73,7 +73,9 @@ describe("answers that are not Quick BI JSON", () => {
       } else if (mode === "html200") {
         res.writeHead(200, { "content-type": "text/html" }).end("<html>portal login</html>");
       } else {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ RequestId: "R-1", Result: true }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ RequestId: "R-1", Result: true }));
       }
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -91,7 +93,9 @@ describe("answers that are not Quick BI JSON", () => {
       "quickbi:accessKeySecret": "secret",
       "quickbi:maxRetries": "2",
     };
-    return new QuickBIClient(await resolveSettings({ get: (k) => cfg[k] }, {}), { retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+    return new QuickBIClient(await resolveSettings({ get: (k) => cfg[k] }, {}), {
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    });
   }
 
   it("an HTML error page is MalformedResponse, retried for reads", async () => {
@@ -113,7 +117,9 @@ describe("answers that are not Quick BI JSON", () => {
 
   it("a JSON 200 without Success is MalformedResponse (never taken as success)", async () => {
     mode = "noSuccess";
-    const e = await errorOf(ops.deleteUserGroup(await proxyClient(), { userGroupId: "g" }, { verify: async () => "not-applied" }));
+    const e = await errorOf(
+      ops.deleteUserGroup(await proxyClient(), { userGroupId: "g" }, { verify: async () => "not-applied" }),
+    );
     expect(e).toMatchObject({ code: "MalformedResponse", requestId: "R-1", httpStatus: 200, retryable: false });
   });
 
@@ -129,8 +135,12 @@ describe("answers that are not Quick BI JSON", () => {
       "quickbi:maxRetries": "1",
     };
     let verified = 0;
-    const c = new QuickBIClient(await resolveSettings({ get: (k) => cfg[k] }, {}), { retry: { baseDelayMs: 1, maxDelayMs: 2 } });
-    const e = await errorOf(c.call("DeleteUser", { UserId: "u" }, { idempotent: false, verify: async () => (verified++, "not-applied") }));
+    const c = new QuickBIClient(await resolveSettings({ get: (k) => cfg[k] }, {}), {
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const e = await errorOf(
+      c.call("DeleteUser", { UserId: "u" }, { idempotent: false, verify: async () => (verified++, "not-applied") }),
+    );
     expect(e).toMatchObject({ code: "ConnectionRefused", outcomeUnknown: false, attempts: 2 });
     expect(verified).toBe(0);
   });
@@ -151,9 +161,19 @@ describe("wire shape (what the client puts on the wire)", () => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        seen.push({ method: req.method ?? "", url: new URL(req.url ?? "/", "http://x"), body: Buffer.concat(chunks).toString(), headers: req.headers });
-        const result = req.headers["x-acs-action"] === "AddUser" ? { UserId: "u1" } : { Data: [], PageNum: 1, PageSize: 10, TotalNum: 0, TotalPages: 0 };
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ RequestId: "R", Success: true, Result: result }));
+        seen.push({
+          method: req.method ?? "",
+          url: new URL(req.url ?? "/", "http://x"),
+          body: Buffer.concat(chunks).toString(),
+          headers: req.headers,
+        });
+        const result =
+          req.headers["x-acs-action"] === "AddUser"
+            ? { UserId: "u1" }
+            : { Data: [], PageNum: 1, PageSize: 10, TotalNum: 0, TotalPages: 0 };
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ RequestId: "R", Success: true, Result: result }));
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -176,7 +196,9 @@ describe("wire shape (what the client puts on the wire)", () => {
     expect(s.url.pathname).toBe("/");
     expect(s.headers["x-acs-action"]).toBe("AddUser");
     expect(s.headers["x-acs-version"]).toBe("2022-01-01");
-    expect(String(s.headers.authorization)).toMatch(/^ACS3-HMAC-SHA256 Credential=id,SignedHeaders=.+,Signature=[0-9a-f]{64}$/);
+    expect(String(s.headers.authorization)).toMatch(
+      /^ACS3-HMAC-SHA256 Credential=id,SignedHeaders=.+,Signature=[0-9a-f]{64}$/,
+    );
     expect(s.url.searchParams.get("NickName")).toBe("N");
     expect(s.url.searchParams.get("UserType")).toBe("1");
     expect(s.url.searchParams.has("RoleIds")).toBe(false);

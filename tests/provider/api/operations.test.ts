@@ -1,7 +1,12 @@
 /** Every typed operation once through the real client, real signing and the real emulator. */
 import type { RunningEmulator } from "../../../emulator";
 import type { QuickBIClient } from "../../../provider/api/client";
-import { QuickBIApiError, isMembershipNotFound, isUserGroupNotFound, isUserNotFound } from "../../../provider/api/errors";
+import {
+  QuickBIApiError,
+  isMembershipNotFound,
+  isUserGroupNotFound,
+  isUserNotFound,
+} from "../../../provider/api/errors";
 import * as ops from "../../../provider/api/operations";
 import { WORKSPACE_ROLES } from "../../../provider/api/roles";
 import { clientFor, rejection, SEED, startApiEmulator } from "./helpers";
@@ -37,8 +42,14 @@ describe("organization users", () => {
     const byAccount = await ops.queryUserInfoByAccount(c, { account: "2000000000000001" });
     expect(byAccount.UserId).toBe(added.UserId);
 
-    expect(await ops.updateUser(c, { userId: added.UserId, userType: 3, nickName: "Renamed", roleIds: [111111112] })).toBe(true);
-    expect(await ops.queryUserInfoByUserId(c, { userId: added.UserId })).toMatchObject({ UserType: 3, NickName: "Renamed", RoleIdList: [111111112] });
+    expect(
+      await ops.updateUser(c, { userId: added.UserId, userType: 3, nickName: "Renamed", roleIds: [111111112] }),
+    ).toBe(true);
+    expect(await ops.queryUserInfoByUserId(c, { userId: added.UserId })).toMatchObject({
+      UserType: 3,
+      NickName: "Renamed",
+      RoleIdList: [111111112],
+    });
 
     expect(await ops.deleteUser(c, { userId: added.UserId })).toBe(true);
     const gone = await rejection(ops.queryUserInfoByUserId(c, { userId: added.UserId }));
@@ -56,7 +67,8 @@ describe("organization users", () => {
     expect(all.map((u) => u.UserId)).toContain(SEED.owner);
     expect(all).toHaveLength(10);
     const pageWalk: string[] = [];
-    for await (const u of ops.pages((pageNum) => ops.queryUserList(c, { pageNum, pageSize: 4 }), 4)) pageWalk.push(u.UserId);
+    for await (const u of ops.pages((pageNum) => ops.queryUserList(c, { pageNum, pageSize: 4 }), 4))
+      pageWalk.push(u.UserId);
     expect(new Set(pageWalk).size).toBe(10);
     expect(all.find((u) => u.NickName === "Ines Inactive")?.IsDeleted).toBe(true);
   });
@@ -89,8 +101,12 @@ describe("workspace membership", () => {
     expect(e.httpStatus).toBeGreaterThanOrEqual(400);
     expect(e.retryable).toBe(false);
     expect(e.attempts).toBe(1);
-    expect(e.message).toMatch(/^QuickBI AddUserToWorkspace failed: Viewer\.AddInTo\.Workspace: .+ \(RequestId [0-9A-F-]+\)$/);
-    const ws = (await rejection(ops.queryWorkspaceUserList(c, { workspaceId: "00000000-0000-4000-8000-000000000000" }))) as QuickBIApiError;
+    expect(e.message).toMatch(
+      /^QuickBI AddUserToWorkspace failed: Viewer\.AddInTo\.Workspace: .+ \(RequestId [0-9A-F-]+\)$/,
+    );
+    const ws = (await rejection(
+      ops.queryWorkspaceUserList(c, { workspaceId: "00000000-0000-4000-8000-000000000000" }),
+    )) as QuickBIApiError;
     expect(ws.code).toBe("Workspace.Not.Exist");
   });
 
@@ -112,7 +128,11 @@ describe("workspace membership", () => {
     expect(members.find((m) => m.UserId === SEED.diego)?.Role?.RoleId).toBe(30);
     expect(members.find((m) => m.UserId === SEED.fatima)).toBeUndefined();
     // Every user failing: Quick BI answers Success:false with a Result; that is a result, not an exception.
-    const none = await ops.addWorkspaceUsers(c, { workspaceId: SEED.finance, userIds: [SEED.diego, SEED.dana], roleId: 27 });
+    const none = await ops.addWorkspaceUsers(c, {
+      workspaceId: SEED.finance,
+      userIds: [SEED.diego, SEED.dana],
+      roleId: 27,
+    });
     expect(none).toMatchObject({ total: 2, success: 0, failure: 2, requestSucceeded: false });
     expect(none.requestId).toBeTruthy();
     const page = await ops.queryWorkspaceUserList(c, { workspaceId: SEED.finance, pageNum: 1, pageSize: 1 });
@@ -135,9 +155,17 @@ describe("workspace membership", () => {
 
 describe("user groups", () => {
   it("create / update / list / members / delete", async () => {
-    const gid = await ops.createUserGroup(c, { userGroupName: "Analysts", parentUserGroupId: "-1", userGroupDescription: "d" });
+    const gid = await ops.createUserGroup(c, {
+      userGroupName: "Analysts",
+      parentUserGroupId: "-1",
+      userGroupDescription: "d",
+    });
     expect(gid).toBeTruthy();
-    const custom = await ops.createUserGroup(c, { userGroupName: "Child", parentUserGroupId: gid, userGroupId: "my-child-id" });
+    const custom = await ops.createUserGroup(c, {
+      userGroupName: "Child",
+      parentUserGroupId: gid,
+      userGroupId: "my-child-id",
+    });
     expect(custom).toBe("my-child-id");
     expect(await ops.updateUserGroup(c, { userGroupId: gid, userGroupName: "Analysts EU" })).toBe(true);
 
@@ -152,10 +180,17 @@ describe("user groups", () => {
     expect(await ops.addUserGroupMember(c, { userGroupId: gid, userIds: [SEED.anna, SEED.arjun] })).toBe(true);
     expect(await ops.addUserGroupMembers(c, { userId: SEED.dana, userGroupIds: [gid, SEED.business] })).toBe(true);
     const members = await ops.queryUserGroupMember(c, { userGroupId: gid });
-    expect(members.filter((m) => !m.IsUserGroup).map((m) => m.Id).sort()).toEqual([SEED.anna, SEED.arjun, SEED.dana].sort());
+    expect(
+      members
+        .filter((m) => !m.IsUserGroup)
+        .map((m) => m.Id)
+        .sort(),
+    ).toEqual([SEED.anna, SEED.arjun, SEED.dana].sort());
     expect(members.find((m) => m.IsUserGroup)?.Id).toBe("my-child-id");
     const danaGroups = await ops.listUserGroupsByUserId(c, { userId: SEED.dana });
-    expect(danaGroups.map((g) => g.UsergroupId)).toEqual(expect.arrayContaining([gid, SEED.business, SEED.engineering]));
+    expect(danaGroups.map((g) => g.UsergroupId)).toEqual(
+      expect.arrayContaining([gid, SEED.business, SEED.engineering]),
+    );
 
     expect(await ops.deleteUserGroupMember(c, { userGroupId: gid, userId: SEED.anna })).toBe(true);
     expect(await ops.deleteUserGroupMembers(c, { userId: SEED.dana, userGroupIds: [gid, SEED.business] })).toBe(true);
@@ -175,6 +210,11 @@ describe("client metrics", () => {
     c.metrics.reset();
     await ops.listOrganizationRoles(c);
     await ops.listOrganizationRoles(c);
-    expect(c.metrics.snapshot().byAction.ListOrganizationRoles).toMatchObject({ calls: 2, attempts: 2, retries: 0, errors: 0 });
+    expect(c.metrics.snapshot().byAction.ListOrganizationRoles).toMatchObject({
+      calls: 2,
+      attempts: 2,
+      retries: 0,
+      errors: 0,
+    });
   });
 });

@@ -14,7 +14,10 @@ const PAVEL = "b2e1d3c4f5a6479807b1c2d3e4f5a602";
 const OLIVIA = "a1f0c2d3e4b5468796a0b1c2d3e4f501";
 const code = (detail: string | undefined) => detail?.split(":")[0];
 
-async function withQuirk<T>(quirk: string | undefined, fn: (c: QuickBIClient, emu: RunningEmulator) => Promise<T>): Promise<T> {
+async function withQuirk<T>(
+  quirk: string | undefined,
+  fn: (c: QuickBIClient, emu: RunningEmulator) => Promise<T>,
+): Promise<T> {
   const emu = await startApiEmulator(quirk ? { quirks: [quirk] } : {});
   try {
     return await fn(await clientFor(emu), emu);
@@ -24,7 +27,12 @@ async function withQuirk<T>(quirk: string | undefined, fn: (c: QuickBIClient, em
 }
 
 const membersOf = (emu: RunningEmulator, workspaceId: string) =>
-  new Map(emu.state().workspaceMembers.filter((m) => m.workspaceId === workspaceId).map((m) => [m.userId, m.roleId]));
+  new Map(
+    emu
+      .state()
+      .workspaceMembers.filter((m) => m.workspaceId === workspaceId)
+      .map((m) => [m.userId, m.roleId]),
+  );
 
 describe("string-booleans", () => {
   it("Success and boolean Results as strings read as booleans", async () => {
@@ -42,7 +50,13 @@ describe("failure-detail-as-string and failure-detail-literal-key", () => {
   it("a FailureDetail sent as JSON text is the same map", async () => {
     const results = await Promise.all(
       [undefined, "failure-detail-as-string"].map((q) =>
-        withQuirk(q, (c) => ops.addWorkspaceUsers(c, { workspaceId: SEED.sales, userIds: [SEED.dana, SEED.victor, SEED.diego], roleId: 30 })),
+        withQuirk(q, (c) =>
+          ops.addWorkspaceUsers(c, {
+            workspaceId: SEED.sales,
+            userIds: [SEED.dana, SEED.victor, SEED.diego],
+            roleId: 30,
+          }),
+        ),
       ),
     );
     expect(results[1]!.failureDetail).toEqual(results[0]!.failureDetail);
@@ -51,9 +65,15 @@ describe("failure-detail-as-string and failure-detail-literal-key", () => {
 
   it("non-members under the literal key notExsistUserIds keep the counts and the reason", async () => {
     await withQuirk("failure-detail-literal-key", async (c) => {
-      const r = await ops.updateWorkspaceUsersRole(c, { workspaceId: SEED.sales, userIds: [SEED.anna, SEED.dana, PAVEL], roleId: 30 });
+      const r = await ops.updateWorkspaceUsersRole(c, {
+        workspaceId: SEED.sales,
+        userIds: [SEED.anna, SEED.dana, PAVEL],
+        roleId: 30,
+      });
       expect(r).toMatchObject({ total: 3, success: 1, failure: 2, requestSucceeded: true });
-      expect(r.failureDetail).toEqual({ notExsistUserIds: "AE0150010004: The user is not a member of the group workspace." });
+      expect(r.failureDetail).toEqual({
+        notExsistUserIds: "AE0150010004: The user is not a member of the group workspace.",
+      });
     });
   });
 });
@@ -61,9 +81,17 @@ describe("failure-detail-as-string and failure-detail-literal-key", () => {
 describe("errors-http-500", () => {
   it("a business error answered 500 is classified by its Code: not retried, not 'may have been applied'", async () => {
     await withQuirk("errors-http-500", async (c, emu) => {
-      const e = (await rejection(ops.addUserToWorkspace(c, { workspaceId: SEED.sales, userId: SEED.victor, roleId: 30 }))) as QuickBIApiError;
+      const e = (await rejection(
+        ops.addUserToWorkspace(c, { workspaceId: SEED.sales, userId: SEED.victor, roleId: 30 }),
+      )) as QuickBIApiError;
       expect(e).toBeInstanceOf(QuickBIApiError);
-      expect([e.code, e.httpStatus, e.retryable, e.outcomeUnknown, e.attempts]).toEqual(["Viewer.AddInTo.Workspace", 500, false, false, 1]);
+      expect([e.code, e.httpStatus, e.retryable, e.outcomeUnknown, e.attempts]).toEqual([
+        "Viewer.AddInTo.Workspace",
+        500,
+        false,
+        false,
+        1,
+      ]);
       // One call, and no verify read: a refusal is not an unknown outcome.
       expect(emu.calls().map((r) => r.action)).toEqual(["AddUserToWorkspace"]);
     });
@@ -73,7 +101,11 @@ describe("errors-http-500", () => {
 describe("batch-all-failed-success-true", () => {
   it("every user failing under Success:true reads as per-user failures, nothing applied", async () => {
     await withQuirk("batch-all-failed-success-true", async (c, emu) => {
-      const r = await ops.addWorkspaceUsers(c, { workspaceId: SEED.sales, userIds: [SEED.diego, SEED.victor], roleId: 30 });
+      const r = await ops.addWorkspaceUsers(c, {
+        workspaceId: SEED.sales,
+        userIds: [SEED.diego, SEED.victor],
+        roleId: 30,
+      });
       expect(r).toMatchObject({ requestSucceeded: true, total: 2, success: 0, failure: 2 });
       expect(membersOf(emu, SEED.sales).get(SEED.diego)).toBe(26);
     });
@@ -103,7 +135,11 @@ describe("batch-errors-whole-request", () => {
 
   it("UpdateWorkspaceUsersRole: a non-member and the owner are set aside, the member's role changes", async () => {
     await withQuirk("batch-errors-whole-request", async (c, emu) => {
-      const r = await ops.updateWorkspaceUsersRole(c, { workspaceId: SEED.sales, userIds: [SEED.anna, SEED.dana, OLIVIA], roleId: 30 });
+      const r = await ops.updateWorkspaceUsersRole(c, {
+        workspaceId: SEED.sales,
+        userIds: [SEED.anna, SEED.dana, OLIVIA],
+        roleId: 30,
+      });
       expect(r).toMatchObject({ total: 3, success: 1, failure: 2 });
       expect(code(r.failureDetail[SEED.dana])).toBe("User.NotIn.Workspace");
       expect(code(r.failureDetail[OLIVIA])).toBe("Remove.AdminRoleOf.WorkspaceOwner");
@@ -113,7 +149,9 @@ describe("batch-errors-whole-request", () => {
 
   it("a request-level error (unknown workspace) still fails the call as a whole", async () => {
     await withQuirk("batch-errors-whole-request", async (c) => {
-      const e = (await rejection(ops.addWorkspaceUsers(c, { workspaceId: "no-such-ws", userIds: [SEED.dana], roleId: 30 }))) as QuickBIApiError;
+      const e = (await rejection(
+        ops.addWorkspaceUsers(c, { workspaceId: "no-such-ws", userIds: [SEED.dana], roleId: 30 }),
+      )) as QuickBIApiError;
       expect(e.code).toBe("Workspace.Not.Exist");
     });
   });

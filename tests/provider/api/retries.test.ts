@@ -27,13 +27,20 @@ const member = { workspaceId: SEED.finance, userId: SEED.diego };
 
 describe("idempotent reads", () => {
   it("ServiceUnavailable is retried with backoff until success", async () => {
-    emu.setFaults({ rules: [{ actions: ["ListOrganizationRoles"], errorRate: 1, errorCode: "ServiceUnavailable", times: 2 }] });
+    emu.setFaults({
+      rules: [{ actions: ["ListOrganizationRoles"], errorRate: 1, errorCode: "ServiceUnavailable", times: 2 }],
+    });
     const { events, onEvent } = recordEvents();
     const c = await clientFor(emu, { onEvent });
     const roles = await ops.listOrganizationRoles(c);
     expect(roles.length).toBeGreaterThan(0);
     expect(emu.calls({ action: "ListOrganizationRoles" }).map((r) => r.httpStatus)).toEqual([503, 503, 200]);
-    expect(c.metrics.snapshot().byAction.ListOrganizationRoles).toMatchObject({ calls: 1, attempts: 3, retries: 2, errors: 0 });
+    expect(c.metrics.snapshot().byAction.ListOrganizationRoles).toMatchObject({
+      calls: 1,
+      attempts: 3,
+      retries: 2,
+      errors: 0,
+    });
     expect(events.filter((e) => e.type === "retry").map((e) => (e.type === "retry" ? e.code : ""))).toEqual([
       "ServiceUnavailable",
       "ServiceUnavailable",
@@ -43,7 +50,9 @@ describe("idempotent reads", () => {
   it("a connection reset on a read is retried", async () => {
     emu.setFaults({ rules: [{ actions: ["QueryUserRoleInfoInWorkspace"], resetRate: 1, times: 1 }] });
     const c = await clientFor(emu);
-    expect((await ops.queryUserRoleInfoInWorkspace(c, { workspaceId: SEED.sales, userId: SEED.owner })).RoleId).toBe(25);
+    expect((await ops.queryUserRoleInfoInWorkspace(c, { workspaceId: SEED.sales, userId: SEED.owner })).RoleId).toBe(
+      25,
+    );
     expect(emu.calls({ action: "QueryUserRoleInfoInWorkspace" }).map((r) => r.code)).toEqual(["ConnectionReset", "OK"]);
   });
 
@@ -91,7 +100,9 @@ describe("throttling and the client-side limiter", () => {
   });
 
   it("a throttled write is resent without asking verify (throttling means not applied)", async () => {
-    emu.setFaults({ rules: [{ actions: ["AddUserToWorkspace"], errorRate: 1, errorCode: "Throttling.User", times: 1 }] });
+    emu.setFaults({
+      rules: [{ actions: ["AddUserToWorkspace"], errorRate: 1, errorCode: "Throttling.User", times: 1 }],
+    });
     const c = await clientFor(emu);
     let verified = 0;
     await ops.addUserToWorkspace(c, { ...member, roleId: 26 }, { verify: async () => (verified++, "not-applied") });
@@ -126,7 +137,9 @@ describe("non-idempotent writes with unknown outcome", () => {
     const c = await clientFor(emu, { onEvent });
     expect(await ops.addUserToWorkspace(c, { ...member, roleId: 26 })).toBe(true);
     expect(emu.calls({ action: "AddUserToWorkspace" }).map((r) => r.code)).toEqual(["ConnectionReset", "OK"]);
-    expect(events.filter((e) => e.type === "verify").map((e) => (e.type === "verify" ? e.outcome : ""))).toEqual(["not-applied"]);
+    expect(events.filter((e) => e.type === "verify").map((e) => (e.type === "verify" ? e.outcome : ""))).toEqual([
+      "not-applied",
+    ]);
     expect((await ops.queryUserRoleInfoInWorkspace(c, member)).RoleId).toBe(26);
   });
 
@@ -151,7 +164,9 @@ describe("non-idempotent writes with unknown outcome", () => {
   });
 
   it("a 503 on a write asks verify before resending", async () => {
-    emu.setFaults({ rules: [{ actions: ["AddUserToWorkspace"], errorRate: 1, errorCode: "ServiceUnavailable", times: 1 }] });
+    emu.setFaults({
+      rules: [{ actions: ["AddUserToWorkspace"], errorRate: 1, errorCode: "ServiceUnavailable", times: 1 }],
+    });
     const { events, onEvent } = recordEvents();
     const c = await clientFor(emu, { onEvent });
     expect(await ops.addUserToWorkspace(c, { ...member, roleId: 27 })).toBe(true);
@@ -171,9 +186,18 @@ describe("non-idempotent writes with unknown outcome", () => {
     emu.setFaults({ rules: [{ actions: ["AddUserToWorkspace"], failAfterApplyRate: 1, times: 1 }] });
     const c = await clientFor(emu);
     const e = (await rejection(
-      c.call("AddUserToWorkspace", { WorkspaceId: member.workspaceId, UserId: member.userId, RoleId: 26 }, { idempotent: false }),
+      c.call(
+        "AddUserToWorkspace",
+        { WorkspaceId: member.workspaceId, UserId: member.userId, RoleId: 26 },
+        { idempotent: false },
+      ),
     )) as QuickBIApiError;
-    expect(e).toMatchObject({ code: "ConnectionReset", outcomeUnknown: true, retryable: false, action: "AddUserToWorkspace" });
+    expect(e).toMatchObject({
+      code: "ConnectionReset",
+      outcomeUnknown: true,
+      retryable: false,
+      action: "AddUserToWorkspace",
+    });
     expect(e.message).toContain("may or may not have been applied");
     expect(emu.calls({ action: "AddUserToWorkspace" })).toHaveLength(1);
   });
@@ -182,7 +206,15 @@ describe("non-idempotent writes with unknown outcome", () => {
     emu.setFaults({ rules: [{ actions: ["AddUserToWorkspace"], resetRate: 1, times: 1 }] });
     const c = await clientFor(emu);
     const e = (await rejection(
-      ops.addUserToWorkspace(c, { ...member, roleId: 26 }, { verify: async () => { throw new Error("re-read failed"); } }),
+      ops.addUserToWorkspace(
+        c,
+        { ...member, roleId: 26 },
+        {
+          verify: async () => {
+            throw new Error("re-read failed");
+          },
+        },
+      ),
     )) as QuickBIApiError;
     expect(e).toMatchObject({ code: "ConnectionReset", outcomeUnknown: true });
     expect(emu.calls({ action: "AddUserToWorkspace" })).toHaveLength(1);

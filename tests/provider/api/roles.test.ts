@@ -21,7 +21,8 @@ describe("role and user-type mapping", () => {
   });
 
   it("round-trips names and passes custom ids through", () => {
-    for (const n of Object.keys(USER_TYPES) as (keyof typeof USER_TYPES)[]) expect(userTypeFromCode(userTypeToCode(n))).toBe(n);
+    for (const n of Object.keys(USER_TYPES) as (keyof typeof USER_TYPES)[])
+      expect(userTypeFromCode(userTypeToCode(n))).toBe(n);
     expect(userTypeFromCode(7)).toBeUndefined();
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 40 }), (id) => {
@@ -43,11 +44,28 @@ describe("Result schemas tolerate old doc shapes", () => {
   });
 
   it("FailureDetail as an object or a JSON string", () => {
-    const obj = BatchResultSchema.parse({ Total: 3, Success: 1, Failure: 2, FailureDetail: { a: "AE0150010001: This user already exists." } });
-    const str = BatchResultSchema.parse({ Total: "3", Success: "1", Failure: "2", FailureDetail: '{"a" : "AE0150010001: This user already exists."}' });
+    const obj = BatchResultSchema.parse({
+      Total: 3,
+      Success: 1,
+      Failure: 2,
+      FailureDetail: { a: "AE0150010001: This user already exists." },
+    });
+    const str = BatchResultSchema.parse({
+      Total: "3",
+      Success: "1",
+      Failure: "2",
+      FailureDetail: '{"a" : "AE0150010001: This user already exists."}',
+    });
     expect(obj).toEqual(str);
-    expect(obj).toEqual({ total: 3, success: 1, failure: 2, failureDetail: { a: "AE0150010001: This user already exists." } });
+    expect(obj).toEqual({
+      total: 3,
+      success: 1,
+      failure: 2,
+      failureDetail: { a: "AE0150010001: This user already exists." },
+    });
     expect(BatchResultSchema.parse({ Total: 1, Success: 1, Failure: 0 }).failureDetail).toEqual({});
-    expect(BatchResultSchema.safeParse({ Total: 1, Success: 1, Failure: 0, FailureDetail: "not json" }).success).toBe(false);
+    expect(BatchResultSchema.safeParse({ Total: 1, Success: 1, Failure: 0, FailureDetail: "not json" }).success).toBe(
+      false,
+    );
   });
 });

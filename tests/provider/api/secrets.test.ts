@@ -16,7 +16,9 @@ const TOKEN = "CANARY-TOKEN-77e0aa";
 
 let emu: RunningEmulator;
 beforeAll(async () => {
-  emu = await startApiEmulator({ seed: { ...defaultSeed(), accessKeys: [{ accessKeyId: KEY_ID, accessKeySecret: SECRET }] } });
+  emu = await startApiEmulator({
+    seed: { ...defaultSeed(), accessKeys: [{ accessKeyId: KEY_ID, accessKeySecret: SECRET }] },
+  });
 });
 afterAll(async () => {
   await emu.stop();

@@ -12,7 +12,9 @@ const cfg = (values: Record<string, string>): ConfigSource => ({ get: (k) => val
 const failingChain: CredentialChain = {
   create: () => ({
     getCredential: async () => {
-      throw new Error("unable to get credentials from any of the providers in the chain: nothing at https://creds.example/x?token=SHOULD-NOT-LEAK");
+      throw new Error(
+        "unable to get credentials from any of the providers in the chain: nothing at https://creds.example/x?token=SHOULD-NOT-LEAK",
+      );
     },
   }),
 };
@@ -69,13 +71,22 @@ describe("resolveSettings: order", () => {
       coalesce: false,
       batchWindowMs: 7,
     });
-    expect(s.credentials).toMatchObject({ kind: "static", accessKeyId: "cfgId", accessKeySecret: "cfgSecret", securityToken: "cfgToken" });
+    expect(s.credentials).toMatchObject({
+      kind: "static",
+      accessKeyId: "cfgId",
+      accessKeySecret: "cfgSecret",
+      securityToken: "cfgToken",
+    });
     expect(s.sources.credentials).toBe("stack config");
     expect(s.sources.endpoint).toBe("stack config quickbi:endpoint");
   });
 
   it("falls back to env, then defaults; region maps to the regional endpoint", async () => {
-    const s = await resolveSettings(undefined, { ...ENV_KEYS, ALIBABA_CLOUD_REGION_ID: "eu-central-1" }, { credentialChain: failingChain });
+    const s = await resolveSettings(
+      undefined,
+      { ...ENV_KEYS, ALIBABA_CLOUD_REGION_ID: "eu-central-1" },
+      { credentialChain: failingChain },
+    );
     expect(s.endpoint).toBe("quickbi-public.eu-central-1.aliyuncs.com");
     expect(s.protocol).toBe("https");
     expect(s.region).toBe("eu-central-1");
@@ -85,7 +96,11 @@ describe("resolveSettings: order", () => {
   });
 
   it("ALIBABA_CLOUD_REGION wins over ALIBABA_CLOUD_REGION_ID; no region at all means cn-hangzhou", async () => {
-    const a = await resolveSettings(undefined, { ...ENV_KEYS, ALIBABA_CLOUD_REGION: "cn-hongkong", ALIBABA_CLOUD_REGION_ID: "us-east-1" });
+    const a = await resolveSettings(undefined, {
+      ...ENV_KEYS,
+      ALIBABA_CLOUD_REGION: "cn-hongkong",
+      ALIBABA_CLOUD_REGION_ID: "us-east-1",
+    });
     expect(a.region).toBe("cn-hongkong");
     const b = await resolveSettings(cfg({}), ENV_KEYS);
     expect(b.region).toBe("cn-hangzhou");
@@ -165,7 +180,12 @@ describe("resolveSettings: errors", () => {
   });
 
   it("accepts coalesce spellings", async () => {
-    for (const [v, want] of [["TRUE", true], ["0", false], ["no", false], ["1", true]] as const) {
+    for (const [v, want] of [
+      ["TRUE", true],
+      ["0", false],
+      ["no", false],
+      ["1", true],
+    ] as const) {
       const s = await resolveSettings(cfg({ "quickbi:coalesce": v }), ENV_KEYS);
       expect(s.coalesce).toBe(want);
     }
@@ -175,8 +195,14 @@ describe("resolveSettings: errors", () => {
 describe("parseEndpoint", () => {
   it.each([
     ["http://127.0.0.1:8080", { endpoint: "127.0.0.1:8080", protocol: "http" }],
-    ["https://quickbi-public.cn-hangzhou.aliyuncs.com", { endpoint: "quickbi-public.cn-hangzhou.aliyuncs.com", protocol: "https" }],
-    ["https://quickbi-public.cn-hangzhou.aliyuncs.com/", { endpoint: "quickbi-public.cn-hangzhou.aliyuncs.com", protocol: "https" }],
+    [
+      "https://quickbi-public.cn-hangzhou.aliyuncs.com",
+      { endpoint: "quickbi-public.cn-hangzhou.aliyuncs.com", protocol: "https" },
+    ],
+    [
+      "https://quickbi-public.cn-hangzhou.aliyuncs.com/",
+      { endpoint: "quickbi-public.cn-hangzhou.aliyuncs.com", protocol: "https" },
+    ],
     ["quickbi-public.example.corp", { endpoint: "quickbi-public.example.corp", protocol: "https" }],
     ["localhost:9000", { endpoint: "localhost:9000", protocol: "https" }],
   ])("%s", (raw, want) => {
@@ -187,10 +213,19 @@ describe("parseEndpoint", () => {
 describe("settings never show secrets", () => {
   it("JSON and util.inspect redact the secret and token", async () => {
     const s = await resolveSettings(
-      cfg({ "quickbi:accessKeyId": "LTAIcanaryKeyId1234", "quickbi:accessKeySecret": "CANARY-SECRET-abc", "quickbi:securityToken": "CANARY-TOKEN-xyz" }),
+      cfg({
+        "quickbi:accessKeyId": "LTAIcanaryKeyId1234",
+        "quickbi:accessKeySecret": "CANARY-SECRET-abc",
+        "quickbi:securityToken": "CANARY-TOKEN-xyz",
+      }),
       {},
     );
-    for (const text of [JSON.stringify(s), util.inspect(s, { depth: 10 }), JSON.stringify(s.credentials), util.inspect(s.credentials)]) {
+    for (const text of [
+      JSON.stringify(s),
+      util.inspect(s, { depth: 10 }),
+      JSON.stringify(s.credentials),
+      util.inspect(s.credentials),
+    ]) {
       expect(text).not.toContain("CANARY-SECRET-abc");
       expect(text).not.toContain("CANARY-TOKEN-xyz");
       expect(text).not.toContain("LTAIcanaryKeyId1234");

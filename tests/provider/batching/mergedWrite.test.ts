@@ -33,10 +33,18 @@ function target(steps: Step[]) {
 }
 
 const lost = (extra: Partial<ConstructorParameters<typeof QuickBIApiError>[0]> = {}) =>
-  new QuickBIApiError({ action: "AddWorkspaceUsers", code: "ConnectionReset", detail: "cut", retryable: true, ...extra });
+  new QuickBIApiError({
+    action: "AddWorkspaceUsers",
+    code: "ConnectionReset",
+    detail: "cut",
+    retryable: true,
+    ...extra,
+  });
 
 test("a clean answer: every user done, one call, no re-read", async () => {
-  const t = target([async (users, _v, applied) => (users.forEach((u) => applied.add(u)), new Map(users.map((u) => [u, OK])))]);
+  const t = target([
+    async (users, _v, applied) => (users.forEach((u) => applied.add(u)), new Map(users.map((u) => [u, OK]))),
+  ]);
   const out = await writeOnce(t.write, ["a", "b", "c"]);
   expect([...out.values()].every((o) => o.ok)).toBe(true);
   expect(t.sent).toEqual([["a", "b", "c"]]);
@@ -91,12 +99,19 @@ test("verify answers applied / not-applied when all or none landed", async () =>
 test("a refused call (definite failure): nobody is marked done, nothing is re-sent", async () => {
   const t = target([
     async () => {
-      throw new QuickBIApiError({ action: "AddWorkspaceUsers", code: "Workspace.Not.Exist", detail: "gone", retryable: false, requestId: "R1" });
+      throw new QuickBIApiError({
+        action: "AddWorkspaceUsers",
+        code: "Workspace.Not.Exist",
+        detail: "gone",
+        retryable: false,
+        requestId: "R1",
+      });
     },
   ]);
   const out = await writeOnce(t.write, ["a", "b"]);
   expect(t.sent).toHaveLength(1);
-  for (const u of ["a", "b"]) expect(out.get(u)).toMatchObject({ ok: false, code: "Workspace.Not.Exist", requestId: "R1" });
+  for (const u of ["a", "b"])
+    expect(out.get(u)).toMatchObject({ ok: false, code: "Workspace.Not.Exist", requestId: "R1" });
 });
 
 test("answers keep getting lost: bounded rounds, then the users that never landed fail", async () => {

@@ -1,5 +1,11 @@
 /** Adaptive pacing of the shared limiter: slower on Throttling*, back towards the configured rate on success. */
-import { currentSpacingMs, resetSharedLimiters, sharedLimiter, slowDown, speedUp } from "../../../provider/api/rateLimiter";
+import {
+  currentSpacingMs,
+  resetSharedLimiters,
+  sharedLimiter,
+  slowDown,
+  speedUp,
+} from "../../../provider/api/rateLimiter";
 
 afterEach(() => resetSharedLimiters());
 

@@ -75,7 +75,9 @@ test("200 memberships added by 200 callers in 2 workspaces: two AddWorkspaceUser
   expect(actions()).toEqual({ QueryWorkspaceUserList: 2, AddWorkspaceUsers: 2 });
   // Role change of all of them: one UpdateWorkspaceUsersRole per workspace.
   emu.clearCalls();
-  const set = await Promise.all(Array.from({ length: 200 }, (_, i) => coalesced.workspaceMembers.setRole(workspaceId(i % 2), 27, [userId(i)])));
+  const set = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => coalesced.workspaceMembers.setRole(workspaceId(i % 2), 27, [userId(i)])),
+  );
   expect(set.every((o) => [...o.values()][0].ok)).toBe(true);
   expect(actions()).toEqual({ UpdateWorkspaceUsersRole: 2 });
   const owner = emu.state().organization?.ownerUserId;
@@ -105,10 +107,17 @@ test("group add refused for unknown users: the list is split until only they fai
   const ghosts = ["0000000000000000000000000000dead", "0000000000000000000000000000beef"];
   const good = Array.from({ length: 30 }, (_, i) => userId(i));
   const all = [...good.slice(0, 15), ghosts[0], ...good.slice(15), ghosts[1]];
-  const out = new Map((await Promise.all(all.map((u) => coalesced.groupMembers.addMembers(g, [u])))).flatMap((m) => [...m]));
+  const out = new Map(
+    (await Promise.all(all.map((u) => coalesced.groupMembers.addMembers(g, [u])))).flatMap((m) => [...m]),
+  );
   for (const u of good) expect(out.get(u)).toEqual({ ok: true });
   for (const u of ghosts) expect(out.get(u)).toMatchObject({ ok: false, code: "Invalid.User" });
-  const members = new Set(emu.state().userGroupMembers.filter((m) => m.userGroupId === g).map((m) => m.userId));
+  const members = new Set(
+    emu
+      .state()
+      .userGroupMembers.filter((m) => m.userGroupId === g)
+      .map((m) => m.userId),
+  );
   expect(good.every((u) => members.has(u))).toBe(true);
   // Splitting costs O(k log n) calls, not one per user.
   expect(actions().AddUserGroupMember).toBeLessThanOrEqual(1 + 2 * ghosts.length * Math.ceil(Math.log2(all.length)));
@@ -121,7 +130,13 @@ test("one user joining five groups in a window: one AddUserGroupMembers; leaving
   const added = await Promise.all(groups.map((g) => coalesced.groupMembers.addMembers(g, [u])));
   expect(added.every((o) => o.get(u)?.ok === true)).toBe(true);
   expect(actions()).toEqual({ AddUserGroupMembers: 1 });
-  expect(emu.state().userGroupMembers.filter((m) => m.userId === u).map((m) => m.userGroupId).sort()).toEqual([...groups].sort());
+  expect(
+    emu
+      .state()
+      .userGroupMembers.filter((m) => m.userId === u)
+      .map((m) => m.userGroupId)
+      .sort(),
+  ).toEqual([...groups].sort());
   emu.clearCalls();
   const removed = await Promise.all(groups.map((g) => coalesced.groupMembers.removeMembers(g, [u])));
   expect(removed.every((o) => o.get(u)?.ok === true)).toBe(true);
@@ -141,6 +156,8 @@ test("a user joining groups one of which does not exist: the others are joined, 
 
 test("a read of a workspace that does not exist answers undefined to every caller", async () => {
   const { coalesced } = services();
-  const r = await Promise.all([userId(1), userId(2)].map((u) => coalesced.workspaceMembers.getRoles("no-such-workspace", [u])));
+  const r = await Promise.all(
+    [userId(1), userId(2)].map((u) => coalesced.workspaceMembers.getRoles("no-such-workspace", [u])),
+  );
   expect(r).toEqual([undefined, undefined]);
 });

@@ -2,11 +2,14 @@
 import fc from "fast-check";
 import { starCover } from "../../../provider/batching/starCover";
 
-const pairs = (spec: Record<string, string[]>) => Object.entries(spec).flatMap(([group, users]) => users.map((user) => ({ group, user })));
+const pairs = (spec: Record<string, string[]>) =>
+  Object.entries(spec).flatMap(([group, users]) => users.map((user) => ({ group, user })));
 
 test("many users of one group: one call by group; one user in many groups: one call by user", () => {
   expect(starCover(pairs({ g1: ["a", "b", "c"] }))).toEqual([{ by: "group", id: "g1", others: ["a", "b", "c"] }]);
-  expect(starCover(pairs({ g1: ["a"], g2: ["a"], g3: ["a"] }))).toEqual([{ by: "user", id: "a", others: ["g1", "g2", "g3"] }]);
+  expect(starCover(pairs({ g1: ["a"], g2: ["a"], g3: ["a"] }))).toEqual([
+    { by: "user", id: "a", others: ["g1", "g2", "g3"] },
+  ]);
 });
 
 test("two users each in the same two groups: two calls, whichever shape", () => {
@@ -23,7 +26,10 @@ test("removals have no many-users call: only stars by user, singles for the rest
 });
 
 test("every pair is carried exactly once, by a star of an allowed shape, never more calls than pairs", () => {
-  const arb = fc.array(fc.record({ group: fc.constantFrom("g1", "g2", "g3", "g4"), user: fc.constantFrom("a", "b", "c", "d", "e") }), { maxLength: 20 });
+  const arb = fc.array(
+    fc.record({ group: fc.constantFrom("g1", "g2", "g3", "g4"), user: fc.constantFrom("a", "b", "c", "d", "e") }),
+    { maxLength: 20 },
+  );
   fc.assert(
     fc.property(arb, fc.boolean(), (ps, byGroup) => {
       const distinct = new Set(ps.map((p) => `${p.group}/${p.user}`));

@@ -17,7 +17,7 @@ import { handler } from "../../../provider/runtime";
 
 const timing = { quietMs: 20, maxWaitMs: 250 };
 
-function recorder(maxBatchSize?: number) {
+function recorder(maxBatchSize?: number, t: { quietMs: number; maxWaitMs: number } = timing) {
   const batches: { at: number; keys: number[] }[] = [];
   const start = Date.now();
   const c = new Coalescer<number, string>(
@@ -25,7 +25,7 @@ function recorder(maxBatchSize?: number) {
       batches.push({ at: Date.now() - start, keys: [...keys] });
       return keys.map((k) => `v${k}`);
     },
-    () => timing,
+    () => t,
     maxBatchSize,
   );
   return { c, batches };
@@ -100,7 +100,10 @@ test("a full batch is sent at once; the next key opens a new window", async () =
 });
 
 test("an error for one key rejects only that caller", async () => {
-  const c = new Coalescer<number, number>(async (keys) => keys.map((k) => (k < 0 ? new Error(`bad ${k}`) : k * 2)), () => timing);
+  const c = new Coalescer<number, number>(
+    async (keys) => keys.map((k) => (k < 0 ? new Error(`bad ${k}`) : k * 2)),
+    () => timing,
+  );
   const ok = expect(c.load(2)).resolves.toBe(4);
   const bad = expect(c.load(-1)).rejects.toThrow("bad -1");
   await jest.advanceTimersByTimeAsync(20);
@@ -229,8 +232,11 @@ describe("many engine calls under way stretch the quiet gap", () => {
 });
 
 describe("a bounded engine is not kept waiting", () => {
+  /** A quiet gap well apart from the stall rule's settle time, so the two are told apart. */
+  const slow = { quietMs: 100, maxWaitMs: 1000 };
+
   test(`once every operation under way waits in a window, the window goes after ${STALL_SETTLE_MS} ms, not the quiet gap`, async () => {
-    const { c, batches } = recorder();
+    const { c, batches } = recorder(undefined, slow);
     // Three operations, as an engine with --parallel 3 sends them, each waiting on the window.
     const ops = [1, 2, 3].map((k) => runEngineCall(() => c.load(k)));
     await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS - 1);
@@ -241,25 +247,25 @@ describe("a bounded engine is not kept waiting", () => {
   });
 
   test("an operation still busy elsewhere (not in a window) keeps the quiet gap", async () => {
-    const { c, batches } = recorder();
+    const { c, batches } = recorder(undefined, slow);
     let release!: () => void;
     const busy = runEngineCall(() => new Promise<void>((r) => (release = r)));
     const op = runEngineCall(() => c.load(1));
-    await jest.advanceTimersByTimeAsync(timing.quietMs - 1);
+    await jest.advanceTimersByTimeAsync(slow.quietMs - 1);
     expect(batches).toEqual([]);
     await jest.advanceTimersByTimeAsync(1);
-    expect(batches).toEqual([{ at: timing.quietMs, keys: [1] }]);
+    expect(batches).toEqual([{ at: slow.quietMs, keys: [1] }]);
     await op;
     release();
     await busy;
   });
 
   test(`with more than ${STALL_MAX_IN_FLIGHT} operations under way (unbounded parallelism), the quiet gap applies`, async () => {
-    const { c, batches } = recorder();
+    const { c, batches } = recorder(undefined, slow);
     const ops = Array.from({ length: STALL_MAX_IN_FLIGHT + 1 }, (_, k) => runEngineCall(() => c.load(k)));
     await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS + 1);
     expect(batches).toEqual([]);
-    await jest.advanceTimersByTimeAsync(timing.quietMs);
+    await jest.advanceTimersByTimeAsync(slow.quietMs);
     expect(batches).toHaveLength(1);
     await Promise.all(ops);
   });

@@ -3,7 +3,7 @@ import { parseMembershipId, setHash, setMembershipId, singleMembershipId } from 
 import { membershipId } from "../../../provider/handlers/members";
 
 const userId = fc.stringMatching(/^[0-9a-f]{1,32}$/);
-const parentId = fc.stringMatching(/^[A-Za-z0-9:_-]{1,40}$/).filter((s) => !s.startsWith(":") );
+const parentId = fc.stringMatching(/^[A-Za-z0-9:_-]{1,40}$/).filter((s) => !s.startsWith(":"));
 
 test("single-user IDs round-trip, even when the parent id contains ':'", () => {
   fc.assert(

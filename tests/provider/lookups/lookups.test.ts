@@ -15,7 +15,13 @@ import {
   LookupNotFoundError,
 } from "../../../provider/lookups";
 import { runProgram } from "../../../engine/program";
-import { DEMO_ACCESS_KEY, defaultSeed, startEmulator, type RunningEmulator, type SeedInput } from "pulumi-quickbi/emulator";
+import {
+  DEMO_ACCESS_KEY,
+  defaultSeed,
+  startEmulator,
+  type RunningEmulator,
+  type SeedInput,
+} from "pulumi-quickbi/emulator";
 
 const SALES = "5f3e2c1a-8b7d-4e6f-9a0b-1c2d3e4f5a01";
 const OWNER = "a1f0c2d3e4b5468796a0b1c2d3e4f501";
@@ -28,8 +34,22 @@ function seed(): SeedInput {
     users: [
       ...(s.users ?? []),
       // Two RAM users called "alex" under different main accounts: QueryUserInfoByAccount("alex") is ambiguous.
-      { userId: "0a0000000000000000000000000000a1", accountId: "2000000000000001", accountName: "corp-a@aliyun.com:alex", nickName: "Alex A", userType: 1, roleIds: [111111113] },
-      { userId: "0a0000000000000000000000000000a2", accountId: "2000000000000002", accountName: "corp-b@aliyun.com:alex", nickName: "Alex B", userType: 1, roleIds: [111111113] },
+      {
+        userId: "0a0000000000000000000000000000a1",
+        accountId: "2000000000000001",
+        accountName: "corp-a@aliyun.com:alex",
+        nickName: "Alex A",
+        userType: 1,
+        roleIds: [111111113],
+      },
+      {
+        userId: "0a0000000000000000000000000000a2",
+        accountId: "2000000000000002",
+        accountName: "corp-b@aliyun.com:alex",
+        nickName: "Alex B",
+        userType: 1,
+        roleIds: [111111113],
+      },
     ],
     workspaces: [
       ...(s.workspaces ?? []),
@@ -87,7 +107,9 @@ describe("getWorkspace", () => {
     expect(e).toBeInstanceOf(LookupAmbiguousError);
     expect(e.message).toContain("0b000000-0000-4000-8000-0000000000b1");
     expect(e.message).toContain("0b000000-0000-4000-8000-0000000000b2");
-    expect((await getWorkspace({ name: "Ops Reporting" }, opts())).workspaceId).toBe("0b000000-0000-4000-8000-0000000000b3");
+    expect((await getWorkspace({ name: "Ops Reporting" }, opts())).workspaceId).toBe(
+      "0b000000-0000-4000-8000-0000000000b3",
+    );
   });
 
   test("arguments are checked before any request", async () => {
@@ -101,7 +123,11 @@ describe("getUser", () => {
     const byPrefix = await getUser({ account: "pavel.perm" }, opts());
     const byUid = await getUser({ account: "1000000000000002" }, opts());
     for (const u of [byName, byPrefix, byUid]) {
-      expect(u).toMatchObject({ userId: "b2e1d3c4f5a6479807b1c2d3e4f5a602", nickName: "Pavel Permissions", userType: "developer" });
+      expect(u).toMatchObject({
+        userId: "b2e1d3c4f5a6479807b1c2d3e4f5a602",
+        nickName: "Pavel Permissions",
+        userType: "developer",
+      });
     }
   });
 
@@ -134,7 +160,9 @@ describe("getUserGroup", () => {
     const e = await getUserGroup({ name: "On Call" }, opts()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(LookupAmbiguousError);
     expect((e as Error).message).toMatch(/grp-ops-1.*grp-ops-2|grp-ops-2.*grp-ops-1/);
-    expect((await getUserGroup({ name: "On Call", parentUserGroupId: ENGINEERING }, opts())).userGroupId).toBe("grp-ops-2");
+    expect((await getUserGroup({ name: "On Call", parentUserGroupId: ENGINEERING }, opts())).userGroupId).toBe(
+      "grp-ops-2",
+    );
   });
 
   test("not found walks the tree for suggestions", async () => {

@@ -12,8 +12,17 @@ import { REPORT_PREFIX, type AccessReportEntry } from "../../../provider/report/
 
 describe("changes", () => {
   test("workspace: additions, role changes, removals, in that order; unchanged users are not listed", () => {
-    const before = new Map([["bob", 27], ["carol", 30], ["dan", 25]]);
-    const after = new Map([["dan", 25], ["alice", 30], ["bob", 30], ["eve", 1001]]);
+    const before = new Map([
+      ["bob", 27],
+      ["carol", 30],
+      ["dan", 25],
+    ]);
+    const after = new Map([
+      ["dan", 25],
+      ["alice", 30],
+      ["bob", 30],
+      ["eve", 1001],
+    ]);
     expect(workspaceChanges(before, after)).toEqual([
       { userId: "alice", to: "viewer" },
       { userId: "eve", to: "role 1001" },
@@ -64,9 +73,13 @@ describe("wording", () => {
       changes: [{ userId: "u1", to: "viewer" }],
       kept: [{ userId: "o", nickName: "Olivia", role: "admin", reason: "workspace owner" }],
     };
-    expect(formatEntry(e)).toBe("access changes of WorkspaceMembers sales on workspace ws1:\n  + u1 viewer\n  = Olivia (o) admin kept (workspace owner)");
+    expect(formatEntry(e)).toBe(
+      "access changes of WorkspaceMembers sales on workspace ws1:\n  + u1 viewer\n  = Olivia (o) admin kept (workspace owner)",
+    );
     expect(formatEntry({ ...e, changes: [], kept: undefined, unknown: true })).toMatch(/known only at apply/);
-    expect(formatAccessReportMarkdown([e])).toBe("**Quick BI access changes**\n\n- `WorkspaceMembers` **sales** on workspace ws1\n  - `+ u1 viewer`");
+    expect(formatAccessReportMarkdown([e])).toBe(
+      "**Quick BI access changes**\n\n- `WorkspaceMembers` **sales** on workspace ws1\n  - `+ u1 viewer`",
+    );
     expect(formatAccessReportMarkdown([])).toBe("**Quick BI access:** no changes.");
   });
 });
@@ -95,7 +108,9 @@ describe("collectAccessReport", () => {
 
   test("a malformed report line is an error, not a silently shorter report", () => {
     expect(() => collectAccessReport([REPORT_PREFIX + "{nope"])).toThrow(AccessReportParseError);
-    expect(() => collectAccessReport([REPORT_PREFIX + JSON.stringify({ resource: "x" })])).toThrow(AccessReportParseError);
+    expect(() => collectAccessReport([REPORT_PREFIX + JSON.stringify({ resource: "x" })])).toThrow(
+      AccessReportParseError,
+    );
   });
 });
 
@@ -108,7 +123,11 @@ function reporterWith(source: Partial<NameSource>, env: NodeJS.ProcessEnv = {}) 
     ...source,
   };
   const names = new NameDirectory(() => full);
-  const reporter = new AccessReporter(names, () => ({ log: (severity, message, urn) => lines.push({ severity, message, urn }) }), env);
+  const reporter = new AccessReporter(
+    names,
+    () => ({ log: (severity, message, urn) => lines.push({ severity, message, urn }) }),
+    env,
+  );
   return { reporter, names, lines };
 }
 
@@ -116,8 +135,17 @@ test(`${REPORT_FILE_ENV}: every emitted entry is appended as a JSON line that co
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qbi-report-file-"));
   const file = path.join(dir, "report.jsonl");
   try {
-    const { reporter, names, lines } = reporterWith({ organizationNickNames: async () => new Map([["u", "Nick u"]]) }, { [REPORT_FILE_ENV]: file });
-    const e: AccessReportEntry = { resource: "urn:pulumi:s::p::t::r", type: "WorkspaceMembership", operation: "create", workspaceId: "w", changes: [{ userId: "u", to: "viewer" }] };
+    const { reporter, names, lines } = reporterWith(
+      { organizationNickNames: async () => new Map([["u", "Nick u"]]) },
+      { [REPORT_FILE_ENV]: file },
+    );
+    const e: AccessReportEntry = {
+      resource: "urn:pulumi:s::p::t::r",
+      type: "WorkspaceMembership",
+      operation: "create",
+      workspaceId: "w",
+      changes: [{ userId: "u", to: "viewer" }],
+    };
     // The name is not known yet: the entry goes out at once with the id; the listing starts in the background.
     expect(reporter.report(e, e.resource).changes).toEqual([{ userId: "u", to: "viewer" }]);
     await names.settled();
@@ -127,12 +155,19 @@ test(`${REPORT_FILE_ENV}: every emitted entry is appended as a JSON line that co
     reporter.report({ ...e, resource: "quiet", changes: [] }, undefined);
     const fileLines = fs.readFileSync(file, "utf8").trim().split("\n");
     expect(fileLines).toHaveLength(2);
-    expect(collectAccessReport(fileLines)).toEqual([{ ...e, changes: [{ userId: "u", nickName: "Nick u", to: "viewer" }] }]);
+    expect(collectAccessReport(fileLines)).toEqual([
+      { ...e, changes: [{ userId: "u", nickName: "Nick u", to: "viewer" }] },
+    ]);
     // The words and the JSON reach the engine's Log service, attached to the resource.
-    expect(lines.map((l) => [l.severity, l.urn])).toEqual([["info", e.resource], ["debug", e.resource]]);
+    expect(lines.map((l) => [l.severity, l.urn])).toEqual([
+      ["info", e.resource],
+      ["debug", e.resource],
+    ]);
     expect(lines[0].message).toContain("+ u viewer");
     // Later entries name the user from memory, with no further request.
-    expect(reporter.report({ ...e, resource: "r2" }, undefined).changes).toEqual([{ userId: "u", nickName: "Nick u", to: "viewer" }]);
+    expect(reporter.report({ ...e, resource: "r2" }, undefined).changes).toEqual([
+      { userId: "u", nickName: "Nick u", to: "viewer" },
+    ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -142,14 +177,26 @@ test("a secret nickname is never shown, whichever way it became known", () => {
   const { reporter, names } = reporterWith({});
   names.remember([["u", "Secret Name"]]);
   names.markSecret("u");
-  const out = reporter.report({ resource: "r", type: "GroupMembership", operation: "create", userGroupId: "g", changes: [{ userId: "u", to: "member" }] }, undefined);
+  const out = reporter.report(
+    {
+      resource: "r",
+      type: "GroupMembership",
+      operation: "create",
+      userGroupId: "g",
+      changes: [{ userId: "u", to: "member" }],
+    },
+    undefined,
+  );
   expect(out.changes).toEqual([{ userId: "u", to: "member" }]);
 });
 
 test("an entry with a thousand changes shows twenty in words and keeps every one in the JSON line", () => {
   const { reporter, lines } = reporterWith({});
   const changes = Array.from({ length: 1000 }, (_, i) => ({ userId: `u${i}`, to: "viewer" }));
-  reporter.report({ resource: "r", type: "WorkspaceMembership", operation: "create", workspaceId: "w", changes }, undefined);
+  reporter.report(
+    { resource: "r", type: "WorkspaceMembership", operation: "create", workspaceId: "w", changes },
+    undefined,
+  );
   const words = lines.find((l) => l.severity === "info")!.message;
   expect(words.split("\n")).toHaveLength(1 + 20 + 1);
   expect(words).toContain("… and 980 more");
@@ -157,13 +204,18 @@ test("an entry with a thousand changes shows twenty in words and keeps every one
 });
 
 test("custom roles are named from the workspace's role list once it has been read", async () => {
-  const { reporter, names } = reporterWith({ workspaceRoleNames: async (ws: string) => new Map(ws === "w" ? [[1001, "Report Builder"]] : []) });
+  const { reporter, names } = reporterWith({
+    workspaceRoleNames: async (ws: string) => new Map(ws === "w" ? [[1001, "Report Builder"]] : []),
+  });
   const e: AccessReportEntry = {
     resource: "r",
     type: "WorkspaceMembers",
     operation: "update",
     workspaceId: "w",
-    changes: [{ userId: "u", from: "viewer", to: "role 1001" }, { userId: "v", to: "role 2002" }],
+    changes: [
+      { userId: "u", from: "viewer", to: "role 1001" },
+      { userId: "v", to: "role 2002" },
+    ],
   };
   expect(reporter.report(e, undefined).changes[0].to).toBe("role 1001");
   await names.settled();

@@ -12,7 +12,13 @@ test("a kind this version does not know (state from a newer package) is a clear 
 });
 
 test("without usable settings the first Quick BI call fails with a ConfigurationError naming the fix, not at load", async () => {
-  configure({ config: { get: (k: string) => (k === "quickbi:endpoint" ? "http://127.0.0.1:9" : k === "quickbi:maxQps" ? "lots" : undefined), require: () => "" } });
+  configure({
+    config: {
+      get: (k: string) =>
+        k === "quickbi:endpoint" ? "http://127.0.0.1:9" : k === "quickbi:maxQps" ? "lots" : undefined,
+      require: () => "",
+    },
+  });
   // check needs no Quick BI call
   await expect(handler("user").check({}, { accountId: "1", nickName: "A", userType: "developer" })).resolves.toEqual({
     inputs: { accountId: "1", nickName: "A", userType: "developer" },

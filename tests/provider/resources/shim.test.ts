@@ -17,11 +17,20 @@ beforeAll(async () => {
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = KEY_ID;
   const run = await runProgram(
     () => {
-      new QuickBIUser("ana", { accountId: "2000000000000007", accountName: "ana@example.com", nickName: "Ana", userType: "developer", roleIds: ["member"] });
+      new QuickBIUser("ana", {
+        accountId: "2000000000000007",
+        accountName: "ana@example.com",
+        nickName: "Ana",
+        userType: "developer",
+        roleIds: ["member"],
+      });
       new WorkspaceMembership("ws", { workspaceId: "ws-1", userIds: ["u1", "u2"], role: "viewer" });
       new GroupMembership("grp", { userGroupId: "g-1", userId: "u1" });
     },
-    { config: { "quickbi:endpoint": ENDPOINT, "quickbi:accessKeyId": KEY_ID, "quickbi:accessKeySecret": SECRET }, secretKeys: ["quickbi:accessKeySecret"] },
+    {
+      config: { "quickbi:endpoint": ENDPOINT, "quickbi:accessKeyId": KEY_ID, "quickbi:accessKeySecret": SECRET },
+      secretKeys: ["quickbi:accessKeySecret"],
+    },
   );
   expect(run.errors).toEqual([]);
   texts = {};
@@ -71,26 +80,43 @@ test.each([
     provider: (k: string) => {
       loaded++;
       calls.push(`provider:${k}`);
-      return new Proxy({}, { get: (_t, method: string) => async (...args: unknown[]) => (calls.push(`${method}:${JSON.stringify(args)}`), { method }) });
+      return new Proxy(
+        {},
+        {
+          get:
+            (_t, method: string) =>
+            async (...args: unknown[]) => (calls.push(`${method}:${JSON.stringify(args)}`), { method }),
+        },
+      );
     },
   };
   const mod = { exports: {} as { handler: () => Record<string, (...args: unknown[]) => Promise<unknown>> } };
-  new Function("exports", "require", "module", texts[name])(mod.exports, (n: string) => {
-    if (n === "pulumi-quickbi/runtime") return runtime;
-    throw new Error(`unexpected require(${n})`);
-  }, mod);
+  new Function("exports", "require", "module", texts[name])(
+    mod.exports,
+    (n: string) => {
+      if (n === "pulumi-quickbi/runtime") return runtime;
+      throw new Error(`unexpected require(${n})`);
+    },
+    mod,
+  );
   expect(loaded).toBe(0); // nothing is resolved before the host asks for the provider
   const provider = mod.exports.handler();
   await provider.configure({ config: {} });
   expect(await provider.check({ a: 1 }, { b: 2 })).toEqual({ method: "check" });
   await provider.delete("id1", { p: 1 });
-  expect(calls).toEqual([`provider:${kind}`, "configure:[{\"config\":{}}]", 'check:[{"a":1},{"b":2}]', 'delete:["id1",{"p":1}]']);
+  expect(calls).toEqual([
+    `provider:${kind}`,
+    'configure:[{"config":{}}]',
+    'check:[{"a":1},{"b":2}]',
+    'delete:["id1",{"p":1}]',
+  ]);
 });
 
 test("the entry point of stacks written before 0.2 (runtime.handler) still serves every kind", async () => {
   const { handler } = await import("../../../provider/runtime");
   for (const kind of ["user", "workspaceMembership", "groupMembership", "workspaceMembers", "groupMembers"]) {
     const h = handler(kind);
-    for (const m of ["check", "diff", "create", "read", "update", "delete"] as const) expect(typeof h[m]).toBe("function");
+    for (const m of ["check", "diff", "create", "read", "update", "delete"] as const)
+      expect(typeof h[m]).toBe("function");
   }
 });

@@ -15,13 +15,24 @@ test("a run whose call fails as a whole fails its users with the Quick BI error;
   const sent: string[][] = [];
   const out = await perChunk(users, 3, async (part) => {
     sent.push(part);
-    if (part.includes("u3")) throw new QuickBIApiError({ action: "AddWorkspaceUsers", code: "ServiceUnavailable", detail: "down", requestId: "R-1" });
+    if (part.includes("u3"))
+      throw new QuickBIApiError({
+        action: "AddWorkspaceUsers",
+        code: "ServiceUnavailable",
+        detail: "down",
+        requestId: "R-1",
+      });
     return allWith(part, OK);
   });
   expect(sent).toHaveLength(3);
   expect([...out.keys()]).toEqual(users);
   expect(out.get("u2")).toEqual(OK);
-  expect(out.get("u4")).toMatchObject({ ok: false, code: "ServiceUnavailable", requestId: "R-1", action: "AddWorkspaceUsers" });
+  expect(out.get("u4")).toMatchObject({
+    ok: false,
+    code: "ServiceUnavailable",
+    requestId: "R-1",
+    action: "AddWorkspaceUsers",
+  });
   expect(out.get("u6")).toEqual(OK);
 });
 
