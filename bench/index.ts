@@ -1,14 +1,15 @@
 /**
- * `npm run bench`: the bench matrix (README, "Scale"): scenarios × sizes × engines (the Pulumi CLI, the offline
+ * `npm run bench`: the bench matrix (docs/scale.md): scenarios × sizes × engines (the Pulumi CLI, the offline
  * driver) × parallelism (the CLI's default, unbounded) × modes (baseline, coalesced, the null provider's floor),
  * against the emulator with latency and flow control. Writes bench/results.json, prints the tables; `npm run
- * bench:tables` then puts them into README and draws bench/results.svg.
+ * bench:tables` then puts them into docs/scale.md and draws bench/results.svg.
  */
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findCli } from "../realengine";
 import { plan, type PlanFlags } from "./plan";
+import { readResults } from "./resultsFile";
 import { runBench } from "./run";
 import { formatSummary } from "./summary";
 
@@ -34,14 +35,18 @@ async function main(): Promise<void> {
     .option("--parallelism <list>", "default, unbounded", list(String))
     .option("--modes <list>", "baseline, coalesced, null", list(String))
     .option("--out <file>", "results file (default bench/results.json, --quick bench/results-quick.json)")
+    .option("--resume", "keep the runs the results file already holds and run only the rest of the selection")
     .parse(process.argv);
-  const flags = cmd.opts<PlanFlags & { out?: string }>();
+  const flags = cmd.opts<PlanFlags & { out?: string; resume?: boolean }>();
   const out = flags.out ?? path.resolve(__dirname, "../../bench", flags.quick ? "results-quick.json" : "results.json");
   const cli = findCli();
   const options = plan(flags, { cliDir: cli?.dir });
   const started = Date.now();
   const write = (r: unknown) => fs.writeFileSync(out, JSON.stringify(r, null, 2) + "\n");
-  const results = await runBench(options, write);
+  const earlier = flags.resume ? readResults(out) : undefined;
+  if (earlier && earlier.quick !== options.quick)
+    throw new InvalidArgumentError(`--resume: ${out} holds a ${earlier.quick ? "--quick" : "full"} run`);
+  const results = await runBench(options, write, earlier);
   write(results);
   process.stdout.write(
     formatSummary(results) +

@@ -1,6 +1,6 @@
 /**
  * The fewest Quick BI API calls a phase can take, computed from the access the scenario holds before and after it
- * (README, "Scale", has the formula):
+ * (docs/scale.md, has the formula):
  * - writes: workspace adds and role changes go one call per (workspace, role) per 1000 users (AddWorkspaceUsers,
  *   UpdateWorkspaceUsersRole); group adds take either shape Quick BI offers, AddUserGroupMember (one group, ≤ 1000
  *   users) or AddUserGroupMembers (one user, ≤ 1000 groups): the fewest calls covering every new (group, user) pair

@@ -26,7 +26,7 @@ export interface BenchOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The emulator and client settings every run uses (README, "Scale": documented, never tuned for a ratio). */
+/** The emulator and client settings every run uses (docs/scale.md: documented, never tuned for a ratio). */
 export const SETTINGS = {
   latencyMs: 20,
   jitterMs: 20,

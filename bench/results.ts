@@ -102,7 +102,7 @@ export const RunResultSchema = RunKeySchema.extend({
 });
 export type RunResult = z.infer<typeof RunResultSchema>;
 
-/** The fewest API calls a phase can take, computed from the scenario (bench/lowerBound.ts; formula in README). */
+/** The fewest API calls a phase can take, computed from the scenario (bench/lowerBound.ts; formula in docs/scale.md). */
 export const LowerBoundSchema = z.object({
   scenario: ScenarioNameSchema,
   users: z.number().int().positive(),

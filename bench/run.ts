@@ -71,22 +71,54 @@ async function runCell(o: BenchOptions, keys: readonly RunKey[]): Promise<ModeRu
   return runs;
 }
 
-/** The results of the runs so far (handed to `onProgress` after every cell, so a long bench that stops keeps them). */
-export async function runBench(o: BenchOptions, onProgress?: (partial: BenchResults) => void): Promise<BenchResults> {
-  const startedAt = new Date();
-  const runs: RunResult[] = [];
-  let cli: { version: string } | null = null;
-  for (const cell of cells(matrix(o))) {
+function sameRun(a: RunKey, b: RunKey): boolean {
+  return (
+    a.scenario === b.scenario &&
+    a.users === b.users &&
+    a.engine === b.engine &&
+    a.parallelism === b.parallelism &&
+    a.mode === b.mode
+  );
+}
+
+/** The keys of a selection that the results so far do not hold yet. */
+export function remaining(keys: readonly RunKey[], done: readonly RunKey[]): RunKey[] {
+  return keys.filter((k) => !done.some((r) => sameRun(r, k)));
+}
+
+/**
+ * The results of the runs so far (handed to `onProgress` after every cell, so a long bench that stops keeps them).
+ * With `resumeFrom` (`--resume`), the runs it already holds are kept and not run again, and its start and duration
+ * carry on: a matrix too long for one sitting is measured in several.
+ */
+export async function runBench(
+  o: BenchOptions,
+  onProgress?: (partial: BenchResults) => void,
+  resumeFrom?: BenchResults,
+): Promise<BenchResults> {
+  const began = Date.now();
+  const startedAt = resumeFrom ? new Date(resumeFrom.startedAt) : new Date();
+  const earlierMs = resumeFrom?.durationMs ?? 0;
+  const runs: RunResult[] = [...(resumeFrom?.runs ?? [])];
+  let cli: { version: string } | null = resumeFrom?.cli ?? null;
+  const assembled = () => assemble(o, startedAt, earlierMs + (Date.now() - began), runs, cli);
+  for (const cell of cells(remaining(matrix(o), runs))) {
     for (const r of await runCell(o, cell)) {
       runs.push(r.result());
       if (r.cliVersion) cli = { version: r.cliVersion };
     }
-    onProgress?.(assemble(o, startedAt, runs, cli));
+    onProgress?.(assembled());
   }
-  return assemble(o, startedAt, runs, cli);
+  return assembled();
 }
 
-function assemble(o: BenchOptions, startedAt: Date, runs: RunResult[], cli: { version: string } | null): BenchResults {
+function assemble(
+  o: BenchOptions,
+  startedAt: Date,
+  durationMs: number,
+  runs: RunResult[],
+  cli: { version: string } | null,
+): BenchResults {
   const pairs = [...new Set(runs.map((r) => `${r.scenario}|${r.users}`))].map((s) => {
     const [scenario, users] = s.split("|");
     return { scenario: ScenarioNameSchema.parse(scenario), users: Number(users) };
@@ -94,7 +126,7 @@ function assemble(o: BenchOptions, startedAt: Date, runs: RunResult[], cli: { ve
   return BenchResultsSchema.parse({
     version: 2,
     startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
+    durationMs,
     quick: o.quick,
     machine: { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.arch()}` },
     cli,

@@ -1,12 +1,12 @@
 /**
- * `npm run bench:tables`: README's generated bench section and bench/results.svg from bench/results.json (and
- * bench/results-quick.json when there is one). Run it after `npm run bench`; a test checks README matches.
+ * `npm run bench:tables`: docs/scale.md's generated bench section and bench/results.svg from bench/results.json (and
+ * bench/results-quick.json when there is one). Run it after `npm run bench`; a test checks the page matches.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderChart } from "./chart";
-import { withSection } from "./readmeFile";
-import { generateSection } from "./readmeSection";
+import { withSection } from "./scaleDocFile";
+import { generateSection } from "./scaleSection";
 import { readResults } from "./resultsFile";
 
 async function main(): Promise<void> {
@@ -14,10 +14,10 @@ async function main(): Promise<void> {
   const results = readResults(path.join(root, "bench", "results.json"));
   if (!results) throw new Error("bench/results.json is missing: run `npm run bench` first");
   const quick = readResults(path.join(root, "bench", "results-quick.json"));
-  const readmePath = path.join(root, "README.md");
-  fs.writeFileSync(readmePath, withSection(fs.readFileSync(readmePath, "utf8"), generateSection(results, quick)));
+  const pagePath = path.join(root, "docs", "scale.md");
+  fs.writeFileSync(pagePath, withSection(fs.readFileSync(pagePath, "utf8"), generateSection(results, quick)));
   fs.writeFileSync(path.join(root, "bench", "results.svg"), (await renderChart(results)) + "\n");
-  process.stdout.write("README.md (Scale, generated section) and bench/results.svg written\n");
+  process.stdout.write("docs/scale.md (generated section) and bench/results.svg written\n");
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * The targets of issues 18 and 15 ("Done when"), evaluated on bench results: each with what was measured, the limit
- * and whether it is met. README's target tables are generated from these.
+ * and whether it is met. docs/scale.md's target tables are generated from these.
  */
 import { findRun, floorOf, lowerBoundOf, phaseOf } from "./derive";
 import type { BenchResults, Parallelism, PhaseName, PhaseResult, RunKey, ScenarioName } from "./results";

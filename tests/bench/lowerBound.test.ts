@@ -1,5 +1,5 @@
 /**
- * The lower bound of API calls per phase: the scenarios' known values at 1000 users (the formula in README, worked by
+ * The lower bound of API calls per phase: the scenarios' known values at 1000 users (the formula in docs/scale.md, worked by
  * hand), and the group-add cover against brute force on small random graphs.
  */
 import fc from "fast-check";

@@ -1,6 +1,6 @@
 /** Which runs `npm run bench` and `npm run bench -- --quick` make. */
 import { plan } from "../../bench/plan";
-import { cells, matrix, rotation } from "../../bench/run";
+import { cells, matrix, remaining, rotation } from "../../bench/run";
 
 const count = (keys: ReturnType<typeof matrix>, f: (k: ReturnType<typeof matrix>[number]) => string) =>
   keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [f(k)]: (acc[f(k)] ?? 0) + 1 }), {});
@@ -55,4 +55,15 @@ test("runs that differ only in mode form a cell; their phases interleave in an o
     "coalesced null baseline",
     "null baseline coalesced",
   ]);
+});
+
+test("--resume runs only what the results file does not hold yet", () => {
+  const keys = matrix(plan({ sizes: [10], scenarios: ["one-user"], engines: ["driver"] }, { cliDir: undefined }));
+  const done = keys.filter((k) => k.parallelism === "default");
+  expect(remaining(keys, done).map((k) => `${k.parallelism} ${k.mode}`)).toEqual([
+    "unbounded null",
+    "unbounded baseline",
+    "unbounded coalesced",
+  ]);
+  expect(remaining(keys, keys)).toEqual([]);
 });

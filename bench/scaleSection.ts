@@ -1,6 +1,6 @@
 /**
- * The generated part of README's "Scale" section: every number there comes from bench/results.json (and the `--quick`
- * run's bench/results-quick.json), through this function, written by `npm run bench:tables`. A test keeps README equal
+ * The generated part of docs/scale.md's bench section: every number there comes from bench/results.json (and the
+ * `--quick` run's bench/results-quick.json), through this function, written by `npm run bench:tables`. A test keeps the page equal
  * to what this returns, so the tables are never edited by hand.
  */
 import { findRun, floorOf, lowerBoundOf, phaseOf } from "./derive";
@@ -367,7 +367,7 @@ export function generateSection(r: BenchResults, quick?: BenchResults): string {
     "",
     ...header(r, quick),
     "",
-    "![API calls and wall time against users](bench/results.svg)",
+    "![API calls and wall time against users](../bench/results.svg)",
     "",
   ];
   out.push(
