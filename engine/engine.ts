@@ -112,6 +112,7 @@ export class Engine {
         nodePath: this.options.nodePath,
         callTimeoutMs: this.options.callTimeoutMs,
       }));
+    if (shared) await shared.beginOperation();
     this.host = host;
     const firstLog = host.logs.length;
     const run = new Run(

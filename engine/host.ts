@@ -53,8 +53,20 @@ type Unary = (
   cb: (err: GrpcJs.ServiceError | null, res: unknown) => void,
 ) => unknown;
 
+/**
+ * How long a host kept across operations pauses between them. The CLI starts a host for every operation; a host kept
+ * for the next one (tests, the demo) must look like a new one to the provider, which takes a pause of 250 ms with no
+ * call under way for the start of a new operation (IDLE_EPOCH_MS in provider/batching/engineActivity.ts: what was
+ * listed before, such as the members a refresh read, is listed again).
+ */
+export const OPERATION_PAUSE_MS = 300;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 export class ProviderHost {
   private stopping: Promise<void> | undefined;
+  /** When the last call was answered (or sent, while calls are under way). */
+  private lastActivity = 0;
   /** Calls sent and not answered yet (diagnostics: what a stuck operation is waiting for). */
   readonly inFlight = new Set<{ method: string; urn: string; startedAt: number }>();
 
@@ -152,14 +164,22 @@ export class ProviderHost {
     const req = entry.request(...args);
     const call = { method: name, urn: entry.aboutResource ? String(args[0]) : "", startedAt: Date.now() };
     this.inFlight.add(call);
+    this.lastActivity = Date.now();
     const fn = (this.transport.client as unknown as Record<string, Unary>)[entry.client];
     return new Promise<RpcResult<K>>((resolve, reject) => {
       fn.call(this.transport.client, req, new grpc.Metadata(), opts, (err, res) => {
         this.inFlight.delete(call);
+        this.lastActivity = Date.now();
         if (err) reject(toProviderError(err, name));
         else resolve(entry.response(res));
       });
     });
+  }
+
+  /** Before an operation on a host kept from an earlier one: the pause that makes it a new operation to the provider. */
+  async beginOperation(): Promise<void> {
+    const wait = this.lastActivity + OPERATION_PAUSE_MS - Date.now();
+    if (wait > 0) await sleep(wait);
   }
 
   /** Configure with the stack config, keys fully qualified ("quickbi:endpoint"), values as plain strings. */

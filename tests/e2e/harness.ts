@@ -220,6 +220,8 @@ export class Tracked {
 
   /** `pulumi refresh`: returns false when the resource dropped out of state. */
   async refresh(): Promise<boolean> {
+    // Each refresh is an operation of its own (the CLI would start a new host for it).
+    await this.host.beginOperation();
     const r = await this.host.read(this.urn, this.id, this.outputs, this.inputs);
     if (r.id === "") {
       this.id = "";

@@ -122,6 +122,10 @@ test("the host is started as the CLI starts it: the engine address last, the pro
 test("pulumi.log inside the provider prints to the host's stdout, which the engine shows under the stack", async () => {
   const before = host.logs.length;
   await host.create(reg.urn, { ...reg.inputs, key: "h4" });
+  // The host's stdout is read apart from the call's answer: on a loaded machine the line can come later.
+  for (const deadline = Date.now() + 5000; host.logs.length === before && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   await host.settleLogs();
   expect(host.logs.slice(before)).toEqual([
     expect.objectContaining({ severity: "info", message: "info: [runtime] fixture created h4", urn: "" }),

@@ -179,25 +179,7 @@ export async function addUserGroupMembers(
   p: { readonly userId: string; readonly userGroupIds: readonly string[] },
   opts: WriteOptions = {},
 ): Promise<boolean> {
-  const action = "AddUserGroupMembers";
-  let ok = true;
-  for (const part of chunk([...new Set(p.userGroupIds)], MAX_GROUPS_PER_CALL)) {
-    const verify: Verify =
-      opts.verify ??
-      (async () => {
-        const now = await groupIdsOfUser(c, p.userId);
-        return part.every((g) => now.has(g)) ? "applied" : "not-applied";
-      });
-    const r = await invoke(
-      c,
-      action,
-      { UserId: p.userId, UserGroupIds: joinIds(action, "UserGroupIds", part) },
-      { idempotent: false, verify },
-      boolResult,
-    );
-    ok = ok && r;
-  }
-  return ok;
+  return oneUserManyGroups(c, "AddUserGroupMembers", p, opts, (now, part) => part.every((g) => now.has(g)));
 }
 
 export async function deleteUserGroupMember(
@@ -226,15 +208,24 @@ export async function deleteUserGroupMembers(
   p: { readonly userId: string; readonly userGroupIds: readonly string[] },
   opts: WriteOptions = {},
 ): Promise<boolean> {
-  const action = "DeleteUserGroupMembers";
+  return oneUserManyGroups(c, "DeleteUserGroupMembers", p, opts, (now, part) => !part.some((g) => now.has(g)));
+}
+
+/**
+ * The one-user, many-groups actions, in calls of at most 1000 group ids. When an answer is lost, the user's groups
+ * are re-read and `applied` tells from them whether that call took effect.
+ */
+async function oneUserManyGroups(
+  c: QuickBICaller,
+  action: "AddUserGroupMembers" | "DeleteUserGroupMembers",
+  p: { readonly userId: string; readonly userGroupIds: readonly string[] },
+  opts: WriteOptions,
+  applied: (groupsNow: ReadonlySet<string>, part: readonly string[]) => boolean,
+): Promise<boolean> {
   let ok = true;
   for (const part of chunk([...new Set(p.userGroupIds)], MAX_GROUPS_PER_CALL)) {
     const verify: Verify =
-      opts.verify ??
-      (async () => {
-        const now = await groupIdsOfUser(c, p.userId);
-        return part.some((g) => now.has(g)) ? "not-applied" : "applied";
-      });
+      opts.verify ?? (async () => (applied(await groupIdsOfUser(c, p.userId), part) ? "applied" : "not-applied"));
     const r = await invoke(
       c,
       action,

@@ -9,6 +9,7 @@ import {
   noteEngineCall,
   onEngineCall,
   runEngineCall,
+  SPARSE_ARRIVAL_MS,
   STALL_MAX_IN_FLIGHT,
   STALL_SETTLE_MS,
 } from "../../../provider/batching/engineActivity";
@@ -267,6 +268,36 @@ describe("a bounded engine is not kept waiting", () => {
     expect(batches).toEqual([]);
     await jest.advanceTimersByTimeAsync(slow.quietMs);
     expect(batches).toHaveLength(1);
+    await Promise.all(ops);
+  });
+
+  test(`operations arriving further apart than ${SPARSE_ARRIVAL_MS} ms on average go as soon as they wait`, async () => {
+    const { c, batches } = recorder(undefined, slow);
+    const waits: number[] = [];
+    // One operation at a time, 100 ms apart, as the CLI sends them on a large stack.
+    for (let k = 0; k < 10; k++) {
+      const sent = Date.now();
+      const op = runEngineCall(() => c.load(k));
+      while (batches.length <= k) await jest.advanceTimersByTimeAsync(1);
+      waits.push(batches[k].at - (sent - 1_000_000));
+      await op;
+      await jest.advanceTimersByTimeAsync(100 - (Date.now() - sent));
+    }
+    // A stream starts dense (the settle wait); once the average gap is sparse, nothing waits.
+    expect(waits[0]).toBe(STALL_SETTLE_MS);
+    expect(waits.slice(-3)).toEqual([0, 0, 0]);
+    expect(batches.every((b) => b.keys.length === 1)).toBe(true);
+  });
+
+  test("operations arriving close together keep the settle wait, and share the window", async () => {
+    const { c, batches } = recorder(undefined, slow);
+    const ops: Promise<string>[] = [];
+    for (let k = 0; k < 4; k++) {
+      ops.push(runEngineCall(() => c.load(k)));
+      await jest.advanceTimersByTimeAsync(5);
+    }
+    await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS);
+    expect(batches).toEqual([{ at: 15 + STALL_SETTLE_MS, keys: [0, 1, 2, 3] }]);
     await Promise.all(ops);
   });
 });
