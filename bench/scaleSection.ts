@@ -137,6 +137,16 @@ function actionLines(r: BenchResults, scenario: ScenarioName, users: number): st
   return out;
 }
 
+/** The cells a results file holds, in the order they ran, each with its modes. */
+function cellList(r: BenchResults): string {
+  const cells = new Map<string, string[]>();
+  for (const x of r.runs) {
+    const id = `${x.scenario} ${x.users} ${x.engine === "cli" ? "CLI" : "driver"} ${x.parallelism}`;
+    cells.set(id, [...(cells.get(id) ?? []), x.mode]);
+  }
+  return [...cells].map(([id, modes]) => `${id} (${modes.join(", ")})`).join("; ");
+}
+
 function header(r: BenchResults, quick: BenchResults | undefined): string[] {
   const when = r.startedAt.replace("T", " ").slice(0, 16);
   const driverOnly = [...new Set(r.runs.map((x) => x.users))].filter(
@@ -145,13 +155,14 @@ function header(r: BenchResults, quick: BenchResults | undefined): string[] {
       !r.runs.some((x) => x.users === u && x.engine === "cli"),
   );
   const lines = [
-    `One full run of \`npm run bench\` (${when} UTC, **${(r.durationMs / 3_600_000).toFixed(1)} h**; ${r.runs.length} runs; node ${r.machine.node}, ` +
+    `One run of \`npm run bench\` (${when} UTC, **${(r.durationMs / 3_600_000).toFixed(1)} h** of measuring; ${r.runs.length} runs; node ${r.machine.node}, ` +
       `${r.machine.cpus} CPUs shared with other jobs${r.cli ? `; Pulumi CLI ${r.cli.version}` : ""}). Emulator: latency ${r.emulator.latencyMs} ms + ` +
       `0–${r.emulator.jitterMs} ms, flow control ${r.emulator.qps} requests/s (burst ${r.emulator.burst}); client: \`quickbi:maxQps\` ${r.client.maxQps}, ` +
       `\`maxRetries\` ${r.client.maxRetries}, \`batchWindowMs\` ${r.client.batchWindowMs}. "Floor" is the null provider on the same engine, ` +
       `scenario, size and parallelism; "baseline" is \`quickbi:coalesce=false\`; "coalesced" the default.` +
       (driverOnly.length > 0 ? ` ${driverOnly.join(", ")} users ran on the offline driver only.` : ""),
   ];
+  lines.push("", `The cells it holds (a cell: scenario, users, engine, parallelism; its modes): ${cellList(r)}.`);
   const stopped = r.runs.filter((x) => x.error !== undefined);
   if (stopped.length > 0) {
     lines.push(
