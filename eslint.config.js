@@ -12,89 +12,40 @@ const tseslint = require("typescript-eslint");
 const importX = require("eslint-plugin-import-x");
 const prettier = require("eslint-config-prettier");
 
+/** The parts of provider/ (folders and the host-side files at its root). */
+const PROVIDER_PARTS = [
+  "contract",
+  "api",
+  "service",
+  "batching",
+  "report",
+  "handlers",
+  "resources",
+  "lookups",
+  "runtime.ts",
+  "trace.ts",
+  "index.ts",
+];
+/** What each layer of provider/ may import from the others; every other part is refused. */
+const MAY_IMPORT = {
+  contract: [],
+  api: ["contract"],
+  service: ["contract", "api"],
+  batching: ["contract", "api", "service"],
+  report: ["contract", "api"],
+  handlers: ["contract", "api", "service", "batching", "report"],
+  // Program side: what a user's program loads. It reaches the host only through the contract.
+  resources: ["contract"],
+  lookups: ["contract", "api"],
+};
 /** A layer may not import from these folders (paths from the repository root). */
 const LAYERS = {
-  "provider/contract": [
-    "provider/api",
-    "provider/service",
-    "provider/batching",
-    "provider/report",
-    "provider/handlers",
-    "provider/resources",
-    "provider/lookups",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
-  "provider/api": [
-    "provider/service",
-    "provider/batching",
-    "provider/report",
-    "provider/handlers",
-    "provider/resources",
-    "provider/lookups",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
-  "provider/service": [
-    "provider/batching",
-    "provider/report",
-    "provider/handlers",
-    "provider/resources",
-    "provider/lookups",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
-  "provider/batching": [
-    "provider/report",
-    "provider/handlers",
-    "provider/resources",
-    "provider/lookups",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
-  "provider/report": [
-    "provider/batching",
-    "provider/service",
-    "provider/handlers",
-    "provider/resources",
-    "provider/lookups",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
-  "provider/handlers": [
-    "provider/resources",
-    "provider/lookups",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
-  // Program side: what a user's program loads. It reaches the host only through the contract.
-  "provider/resources": [
-    "provider/api",
-    "provider/service",
-    "provider/batching",
-    "provider/report",
-    "provider/handlers",
-    "provider/lookups",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
-  "provider/lookups": [
-    "provider/service",
-    "provider/batching",
-    "provider/report",
-    "provider/handlers",
-    "provider/resources",
-    "provider/runtime.ts",
-    "provider/trace.ts",
-    "provider/index.ts",
-  ],
+  ...Object.fromEntries(
+    Object.entries(MAY_IMPORT).map(([layer, allowed]) => [
+      `provider/${layer}`,
+      PROVIDER_PARTS.filter((p) => p !== layer && !allowed.includes(p)).map((p) => `provider/${p}`),
+    ]),
+  ),
   "emulator/model": ["emulator/http", "emulator/cli.ts", "emulator/index.ts"],
 };
 const TOOLING = ["engine", "demo", "bench", "realengine", "scripts"];
