@@ -8,6 +8,16 @@ import { traced } from "../../provider/trace";
 
 type Props = Record<string, unknown>;
 
+/**
+ * `QUICKBI_BENCH_NULL_WRITE_MS`: an experiment knob, unset in every bench run. Each create, update and delete waits
+ * this long before it answers, as one API round trip would. With it, the null provider measures what the engine makes
+ * of a provider whose only cost is one round trip per step (docs/scale.md, "Reading the numbers").
+ */
+export const NULL_WRITE_MS_ENV = "QUICKBI_BENCH_NULL_WRITE_MS";
+const writeMs = Number(process.env[NULL_WRITE_MS_ENV] ?? 0) || 0;
+const roundTrip = (): Promise<void> =>
+  writeMs > 0 ? new Promise((resolve) => setTimeout(resolve, writeMs)) : Promise.resolve();
+
 const IDENTITY = ["workspaceId", "userGroupId", "userId"];
 
 const nullProvider = {
@@ -25,6 +35,7 @@ const nullProvider = {
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
   },
   async create(inputs: Props): Promise<{ id: string; outs: Props }> {
+    await roundTrip();
     const target = String(inputs.workspaceId ?? inputs.userGroupId);
     return { id: `${target}:${String(inputs.userId ?? "set")}`, outs: inputs };
   },
@@ -32,10 +43,11 @@ const nullProvider = {
     return { id, props: props ?? {} };
   },
   async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
+    await roundTrip();
     return { outs: news };
   },
   async delete(): Promise<void> {
-    return;
+    await roundTrip();
   },
 };
 

@@ -1,5 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { QuickBIResource } from "./quickbiResource";
+import * as pulumi from "@pulumi/pulumi";
+import { quickbiInputs, typeToken } from "./quickbiResource";
 
 export interface GroupMembersArgs {
   /** Changing it replaces the resource (the old group's members are removed first). */
@@ -12,13 +12,13 @@ export interface GroupMembersArgs {
 }
 
 /** Authoritative: the complete list of users directly in one Quick BI user group. The resource ID is the group id. */
-export class GroupMembers extends QuickBIResource {
+export class GroupMembers extends pulumi.CustomResource {
   declare readonly userGroupId: pulumi.Output<string>;
   /** Everyone the resource manages, as Quick BI holds them (after a refresh: out-of-band members too). */
   declare readonly userIds: pulumi.Output<string[]>;
   declare readonly protectedUserIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupMembersArgs, opts?: pulumi.CustomResourceOptions) {
-    super("groupMembers", name, args, ["protectedUserIds"], opts);
+    super(typeToken("groupMembers"), name, quickbiInputs("groupMembers", name, args, ["protectedUserIds"], opts), opts);
   }
 }

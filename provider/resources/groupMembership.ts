@@ -1,5 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { QuickBIResource } from "./quickbiResource";
+import * as pulumi from "@pulumi/pulumi";
+import { quickbiInputs, typeToken } from "./quickbiResource";
 
 export interface GroupMembershipArgs {
   /** Changing it replaces the membership (delete first). */
@@ -13,12 +13,17 @@ export interface GroupMembershipArgs {
 }
 
 /** Users who are direct members of one Quick BI user group. */
-export class GroupMembership extends QuickBIResource {
+export class GroupMembership extends pulumi.CustomResource {
   declare readonly userGroupId: pulumi.Output<string>;
   declare readonly userId: pulumi.Output<string | undefined>;
   declare readonly userIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    super("groupMembership", name, args, ["userId", "userIds"], opts);
+    super(
+      typeToken("groupMembership"),
+      name,
+      quickbiInputs("groupMembership", name, args, ["userId", "userIds"], opts),
+      opts,
+    );
   }
 }

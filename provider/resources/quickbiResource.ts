@@ -1,5 +1,5 @@
 /**
- * The base of every resource this package defines (program side). A Pulumi dynamic resource is a custom resource of
+ * What every resource this package defines registers (program side). A Pulumi dynamic resource is a custom resource of
  * the `pulumi-nodejs` provider whose `__provider` input is the text the provider host loads; this class registers that
  * text directly (contract/providerText.ts) instead of going through `pulumi.dynamic.Resource`'s closure serializer,
  * and adds the two hidden inputs the host cannot learn otherwise: the resource's URN and which inputs are secret.
@@ -40,27 +40,29 @@ function secretInputs(args: Readonly<Record<string, unknown>>): pulumi.Output<st
   return pulumi.output(names);
 }
 
-export abstract class QuickBIResource extends pulumi.CustomResource {
-  /**
-   * @param outputOnly output properties that are not arguments: registered as undefined so the SDK creates their
-   *   Output properties on the instance.
-   */
-  protected constructor(
-    kind: ResourceKind,
-    name: string,
-    args: object,
-    outputOnly: readonly string[],
-    opts: pulumi.CustomResourceOptions | undefined,
-  ) {
-    const type = typeToken(kind);
-    const argBag = args as Readonly<Record<string, unknown>>;
-    const props: pulumi.Inputs = {
-      ...Object.fromEntries(outputOnly.map((k) => [k, undefined])),
-      ...argBag,
-      __provider: providerText(kind),
-      [URN_KEY]: urnInput(name, type, opts),
-      [SECRETS_KEY]: secretInputs(argBag),
-    };
-    super(type, name, props, opts);
-  }
+/**
+ * The inputs every resource of this package registers: its arguments, the output-only properties (registered as
+ * undefined so the SDK creates their Output properties on the instance), `__provider` and the hidden inputs.
+ *
+ * Each resource class extends `pulumi.CustomResource` directly and calls this in its `super(...)`: the SDK takes the
+ * resource's source position (and the stack trace it stores in the checkpoint) four frames up from `new Resource`,
+ * i.e. it assumes exactly one class between `CustomResource` and the program. A shared base class would put the
+ * position inside this package (`provider/resources/…`) instead of the user's line, and store one more frame per
+ * resource in every checkpoint rewrite.
+ */
+export function quickbiInputs(
+  kind: ResourceKind,
+  name: string,
+  args: object,
+  outputOnly: readonly string[],
+  opts: pulumi.CustomResourceOptions | undefined,
+): pulumi.Inputs {
+  const argBag = args as Readonly<Record<string, unknown>>;
+  return {
+    ...Object.fromEntries(outputOnly.map((k) => [k, undefined])),
+    ...argBag,
+    __provider: providerText(kind),
+    [URN_KEY]: urnInput(name, typeToken(kind), opts),
+    [SECRETS_KEY]: secretInputs(argBag),
+  };
 }

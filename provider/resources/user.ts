@@ -1,5 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { QuickBIResource } from "./quickbiResource";
+import * as pulumi from "@pulumi/pulumi";
+import { quickbiInputs, typeToken } from "./quickbiResource";
 
 /** Organization roles: a preset name or a role id (preset 111111111/2/3 or custom). */
 export type OrganizationRole = "orgAdmin" | "permissionAdmin" | "member" | number;
@@ -29,7 +29,7 @@ export interface QuickBIUserArgs {
 }
 
 /** A Quick BI organization user (AddUser / UpdateUser / DeleteUser). The resource ID is the Quick BI user id. */
-export class QuickBIUser extends QuickBIResource {
+export class QuickBIUser extends pulumi.CustomResource {
   /** The Quick BI user id (= the resource ID). */
   declare readonly userId: pulumi.Output<string>;
   declare readonly accountId: pulumi.Output<string | undefined>;
@@ -41,6 +41,11 @@ export class QuickBIUser extends QuickBIResource {
   declare readonly transferWorksTo: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: QuickBIUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super("user", name, args, ["userId", "accountName", "roleIds", "transferWorksTo"], opts);
+    super(
+      typeToken("user"),
+      name,
+      quickbiInputs("user", name, args, ["userId", "accountName", "roleIds", "transferWorksTo"], opts),
+      opts,
+    );
   }
 }

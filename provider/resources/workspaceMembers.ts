@@ -1,5 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { QuickBIResource } from "./quickbiResource";
+import * as pulumi from "@pulumi/pulumi";
+import { quickbiInputs, typeToken } from "./quickbiResource";
 import type { WorkspaceRole } from "./workspaceMembership";
 
 export interface WorkspaceMembersArgs {
@@ -14,7 +14,7 @@ export interface WorkspaceMembersArgs {
 }
 
 /** Authoritative: the complete member → role map of one Quick BI workspace. The resource ID is the workspace id. */
-export class WorkspaceMembers extends QuickBIResource {
+export class WorkspaceMembers extends pulumi.CustomResource {
   declare readonly workspaceId: pulumi.Output<string>;
   /** Everyone the resource manages, as Quick BI holds them (after a refresh: out-of-band members too). */
   declare readonly members: pulumi.Output<Record<string, WorkspaceRole>>;
@@ -23,6 +23,11 @@ export class WorkspaceMembers extends QuickBIResource {
   declare readonly protectedMembers: pulumi.Output<Record<string, WorkspaceRole>>;
 
   constructor(name: string, args: WorkspaceMembersArgs, opts?: pulumi.CustomResourceOptions) {
-    super("workspaceMembers", name, args, ["ownerUserId", "protectedMembers"], opts);
+    super(
+      typeToken("workspaceMembers"),
+      name,
+      quickbiInputs("workspaceMembers", name, args, ["ownerUserId", "protectedMembers"], opts),
+      opts,
+    );
   }
 }

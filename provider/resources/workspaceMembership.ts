@@ -1,5 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { QuickBIResource } from "./quickbiResource";
+import * as pulumi from "@pulumi/pulumi";
+import { quickbiInputs, typeToken } from "./quickbiResource";
 
 /** A preset workspace role name, or a role id (preset 25/26/27/30 or a custom role id). */
 export type WorkspaceRole = "admin" | "developer" | "analyst" | "viewer" | number | `${number}`;
@@ -18,7 +18,7 @@ export interface WorkspaceMembershipArgs {
 }
 
 /** Users holding one role in one Quick BI workspace. */
-export class WorkspaceMembership extends QuickBIResource {
+export class WorkspaceMembership extends pulumi.CustomResource {
   declare readonly workspaceId: pulumi.Output<string>;
   declare readonly userId: pulumi.Output<string | undefined>;
   /** The members (for the single-user form, a list of one). */
@@ -30,6 +30,11 @@ export class WorkspaceMembership extends QuickBIResource {
   declare readonly userRoles: pulumi.Output<Record<string, number> | undefined>;
 
   constructor(name: string, args: WorkspaceMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    super("workspaceMembership", name, args, ["userId", "userIds", "roleId", "userRoles"], opts);
+    super(
+      typeToken("workspaceMembership"),
+      name,
+      quickbiInputs("workspaceMembership", name, args, ["userId", "userIds", "roleId", "userRoles"], opts),
+      opts,
+    );
   }
 }

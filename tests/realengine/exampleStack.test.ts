@@ -68,6 +68,21 @@ describeWithCli("the example stack's life on the real Pulumi engine", (cli) => {
     });
   });
 
+  test("each resource's source position in the checkpoint is the program's line that declared it, not this package", async () => {
+    const exported = JSON.parse(await stack.exportCheckpoint()) as {
+      deployment: { resources: { type: string; sourcePosition?: string; stackTrace?: unknown[] }[] };
+    };
+    const ours = exported.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/quickbi:"));
+    expect(ours).toHaveLength(8);
+    for (const r of ours) {
+      expect([r.type, r.sourcePosition]).toEqual([
+        r.type,
+        expect.stringMatching(/examples\/stack\/index\.(ts|js)#\d+,\d+$/),
+      ]);
+      expect(JSON.stringify(r.stackTrace)).not.toMatch(/provider\/resources\//);
+    }
+  });
+
   test("a second up of the same program makes no write call: every resource is `same`", async () => {
     const seq = lastSeq(emu);
     const r = await stack.up(v1);
