@@ -1,20 +1,20 @@
-/** docs/scale.md's generated bench section: read it, or replace it, between the BEGIN and END markers. */
+/** A page's generated bench section: read or replace it between its markers (docs/scale.md's by default). */
 import { BEGIN, END } from "./scaleSection";
 
-function bounds(page: string): { start: number; end: number } {
-  const start = page.indexOf(BEGIN);
-  const end = page.indexOf(END);
+function bounds(page: string, begin: string, endMarker: string): { start: number; end: number } {
+  const start = page.indexOf(begin);
+  const end = page.indexOf(endMarker);
   if (start < 0 || end < start)
-    throw new Error(`the page has no generated bench section (the markers "${BEGIN}" … "${END}")`);
-  return { start, end: end + END.length };
+    throw new Error(`the page has no generated bench section (the markers "${begin}" … "${endMarker}")`);
+  return { start, end: end + endMarker.length };
 }
 
-export function currentSection(page: string): string {
-  const { start, end } = bounds(page);
-  return page.slice(start, end);
+export function currentSection(page: string, begin = BEGIN, end = END): string {
+  const b = bounds(page, begin, end);
+  return page.slice(b.start, b.end);
 }
 
-export function withSection(page: string, section: string): string {
-  const { start, end } = bounds(page);
-  return page.slice(0, start) + section + page.slice(end);
+export function withSection(page: string, section: string, begin = BEGIN, end = END): string {
+  const b = bounds(page, begin, end);
+  return page.slice(0, b.start) + section + page.slice(b.end);
 }

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { currentSection, withSection } from "../../bench/scaleDocFile";
+import { README_BEGIN, README_END, readmeSection } from "../../bench/readmeSection";
 import { BEGIN, END, generateSection } from "../../bench/scaleSection";
 import { readResults } from "../../bench/resultsFile";
 
@@ -16,6 +17,16 @@ test("docs/scale.md's generated bench section matches bench/results.json", () =>
   const quick = readResults(path.join(REPO, "bench/results-quick.json"));
   const readme = fs.readFileSync(path.join(REPO, "docs", "scale.md"), "utf8");
   expect(currentSection(readme)).toBe(generateSection(results, quick));
+});
+
+test("the README's scale table (one-user against list form) matches bench/results.json", () => {
+  const results = readResults(path.join(REPO, "bench/results.json"));
+  if (!results) throw new Error("bench/results.json is missing");
+  const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+  const section = currentSection(readme, README_BEGIN, README_END);
+  expect(section).toBe(readmeSection(results));
+  // The one-user and list-form columns are both filled from the results, not dashes.
+  expect(section).toMatch(/\| create \| \d+\.\d s \| \d+\.\d s \| \d+ \| \d+\.\d s \| \d+\.\d s \| \d+ \|/);
 });
 
 test("the section is replaced between its markers, the rest of the page kept", () => {
