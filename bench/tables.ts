@@ -1,6 +1,7 @@
 /**
  * `npm run bench:tables`: docs/scale.md's generated bench section, the README's scale table and bench/results.svg from
- * bench/results.json (and bench/results-quick.json when there is one). Run it after `npm run bench`; a test checks the page matches.
+ * bench/results.json (and bench/results-quick.json when there is one). Run it after `npm run bench`; tests check that
+ * both pages match.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { quickbiInputs, typeToken } from "./quickbiResource";
+import { registration } from "./quickbiResource";
 
 export interface GroupMembersArgs {
   /** Changing it replaces the resource (the old group's members are removed first). */
@@ -19,6 +19,6 @@ export class GroupMembers extends pulumi.CustomResource {
   declare readonly protectedUserIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupMembersArgs, opts?: pulumi.CustomResourceOptions) {
-    super(typeToken("groupMembers"), name, quickbiInputs("groupMembers", name, args, ["protectedUserIds"], opts), opts);
+    super(...registration("groupMembers", name, args, ["protectedUserIds"], opts));
   }
 }

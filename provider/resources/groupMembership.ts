@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { quickbiInputs, typeToken } from "./quickbiResource";
+import { registration } from "./quickbiResource";
 
 export interface GroupMembershipArgs {
   /** Changing it replaces the membership (delete first). */
@@ -19,11 +19,6 @@ export class GroupMembership extends pulumi.CustomResource {
   declare readonly userIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      typeToken("groupMembership"),
-      name,
-      quickbiInputs("groupMembership", name, args, ["userId", "userIds"], opts),
-      opts,
-    );
+    super(...registration("groupMembership", name, args, ["userId", "userIds"], opts));
   }
 }

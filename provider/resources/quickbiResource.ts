@@ -1,8 +1,9 @@
 /**
- * What every resource this package defines registers (program side). A Pulumi dynamic resource is a custom resource of
- * the `pulumi-nodejs` provider whose `__provider` input is the text the provider host loads; this class registers that
- * text directly (contract/providerText.ts) instead of going through `pulumi.dynamic.Resource`'s closure serializer,
- * and adds the two hidden inputs the host cannot learn otherwise: the resource's URN and which inputs are secret.
+ * What every resource this package defines registers (program side). A Pulumi dynamic resource is a custom resource
+ * of the `pulumi-nodejs` provider whose `__provider` input is the text the provider host loads; each resource
+ * registers that text directly (contract/providerText.ts) instead of going through `pulumi.dynamic.Resource`'s
+ * closure serializer, and adds the two hidden inputs the host cannot learn otherwise: the resource's URN and which
+ * inputs are secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_KEY, URN_KEY } from "../contract/hiddenInputs";
@@ -41,28 +42,31 @@ function secretInputs(args: Readonly<Record<string, unknown>>): pulumi.Output<st
 }
 
 /**
- * The inputs every resource of this package registers: its arguments, the output-only properties (registered as
- * undefined so the SDK creates their Output properties on the instance), `__provider` and the hidden inputs.
+ * What a resource of this package passes to `pulumi.CustomResource`: its type token, name, inputs (its arguments, the
+ * output-only properties registered as undefined so the SDK creates their Output properties on the instance,
+ * `__provider` and the hidden inputs) and options.
  *
- * Each resource class extends `pulumi.CustomResource` directly and calls this in its `super(...)`: the SDK takes the
- * resource's source position (and the stack trace it stores in the checkpoint) four frames up from `new Resource`,
- * i.e. it assumes exactly one class between `CustomResource` and the program. A shared base class would put the
- * position inside this package (`provider/resources/…`) instead of the user's line, and store one more frame per
- * resource in every checkpoint rewrite.
+ * Each resource class extends `pulumi.CustomResource` directly and spreads this into its `super(...)`: the SDK takes
+ * the resource's source position (and the stack trace it stores in the checkpoint) four frames up from
+ * `new Resource`, i.e. it assumes exactly one class between `CustomResource` and the program. A shared base class
+ * would put the position inside this package (`provider/resources/…`) instead of the user's line, and store one
+ * more frame per resource in every checkpoint rewrite.
  */
-export function quickbiInputs(
+export function registration(
   kind: ResourceKind,
   name: string,
   args: object,
   outputOnly: readonly string[],
   opts: pulumi.CustomResourceOptions | undefined,
-): pulumi.Inputs {
+): [type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined] {
+  const type = typeToken(kind);
   const argBag = args as Readonly<Record<string, unknown>>;
-  return {
+  const props: pulumi.Inputs = {
     ...Object.fromEntries(outputOnly.map((k) => [k, undefined])),
     ...argBag,
     __provider: providerText(kind),
-    [URN_KEY]: urnInput(name, typeToken(kind), opts),
+    [URN_KEY]: urnInput(name, type, opts),
     [SECRETS_KEY]: secretInputs(argBag),
   };
+  return [type, name, props, opts];
 }

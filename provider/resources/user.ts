@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { quickbiInputs, typeToken } from "./quickbiResource";
+import { registration } from "./quickbiResource";
 
 /** Organization roles: a preset name or a role id (preset 111111111/2/3 or custom). */
 export type OrganizationRole = "orgAdmin" | "permissionAdmin" | "member" | number;
@@ -41,11 +41,6 @@ export class QuickBIUser extends pulumi.CustomResource {
   declare readonly transferWorksTo: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: QuickBIUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      typeToken("user"),
-      name,
-      quickbiInputs("user", name, args, ["userId", "accountName", "roleIds", "transferWorksTo"], opts),
-      opts,
-    );
+    super(...registration("user", name, args, ["userId", "accountName", "roleIds", "transferWorksTo"], opts));
   }
 }

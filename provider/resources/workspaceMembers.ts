@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { quickbiInputs, typeToken } from "./quickbiResource";
+import { registration } from "./quickbiResource";
 import type { WorkspaceRole } from "./workspaceMembership";
 
 export interface WorkspaceMembersArgs {
@@ -23,11 +23,6 @@ export class WorkspaceMembers extends pulumi.CustomResource {
   declare readonly protectedMembers: pulumi.Output<Record<string, WorkspaceRole>>;
 
   constructor(name: string, args: WorkspaceMembersArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      typeToken("workspaceMembers"),
-      name,
-      quickbiInputs("workspaceMembers", name, args, ["ownerUserId", "protectedMembers"], opts),
-      opts,
-    );
+    super(...registration("workspaceMembers", name, args, ["ownerUserId", "protectedMembers"], opts));
   }
 }

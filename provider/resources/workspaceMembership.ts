@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { quickbiInputs, typeToken } from "./quickbiResource";
+import { registration } from "./quickbiResource";
 
 /** A preset workspace role name, or a role id (preset 25/26/27/30 or a custom role id). */
 export type WorkspaceRole = "admin" | "developer" | "analyst" | "viewer" | number | `${number}`;
@@ -30,11 +30,6 @@ export class WorkspaceMembership extends pulumi.CustomResource {
   declare readonly userRoles: pulumi.Output<Record<string, number> | undefined>;
 
   constructor(name: string, args: WorkspaceMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      typeToken("workspaceMembership"),
-      name,
-      quickbiInputs("workspaceMembership", name, args, ["userId", "userIds", "roleId", "userRoles"], opts),
-      opts,
-    );
+    super(...registration("workspaceMembership", name, args, ["userId", "userIds", "roleId", "userRoles"], opts));
   }
 }
