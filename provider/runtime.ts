@@ -14,7 +14,8 @@ import { createClient, type QuickBIClient } from "./api/client";
 import { KEYS, resolveCallerUserId, type ConfigSource } from "./api/settings";
 import { stopCalls } from "./api/shutdown";
 import { createServices, type BatchingSettings } from "./batching";
-import { runEngineCall } from "./batching/engineActivity";
+import { expectOperation, noteEngineStep, runEngineCall } from "./batching/engineActivity";
+import { urnOf } from "./contract/hiddenInputs";
 import { isResourceKind, type ResourceKind } from "./contract/kinds";
 import { createGroupMembersHandler } from "./handlers/groupMembers";
 import { createGroupMembershipHandler } from "./handlers/groupMembership";
@@ -139,19 +140,36 @@ export function provider(kind: string): pulumi.dynamic.ResourceProvider {
 
 /**
  * The handler with its Quick BI operations (create, read, update, delete) announced to the coalescing windows
- * (batching/engineActivity.ts) and counted while under way. Check and diff are not: they never call Quick BI, and the
- * engine sends them one at a time between the others, so counting them would hold batches open for nothing.
+ * (batching/engineActivity.ts) and counted while under way. Check and diff are only announced as steps: they never
+ * call Quick BI, but until the engine is known to be bounded they tell that it is still stepping through
+ * registrations (`noteEngineStep`).
  */
 function joinable(h: Handler): Handler {
-  const track = <T>(call: () => Promise<T>): Promise<T> => runEngineCall(call);
   return {
-    check: (olds, news) => h.check(olds, news),
-    diff: (id, olds, news) => h.diff(id, olds, news),
-    create: (inputs) => track(() => h.create(inputs)),
-    read: (id, props) => track(() => h.read(id, props)),
-    update: (id, olds, news) => track(() => h.update(id, olds, news)),
-    delete: (id, props) => track(() => h.delete(id, props)),
+    check: async (olds, news) => {
+      noteEngineStep();
+      const checked = await h.check(olds, news);
+      // No old inputs: a new resource, whose create the engine sends next (once a worker takes the step).
+      if (Object.keys(olds ?? {}).length === 0) announce(news);
+      return checked;
+    },
+    diff: async (id, olds, news) => {
+      noteEngineStep();
+      const diffed = await h.diff(id, olds, news);
+      if (diffed.changes === true) announce(news);
+      return diffed;
+    },
+    create: (inputs) => runEngineCall(() => h.create(inputs), urnOf(inputs)),
+    read: (id, props) => runEngineCall(() => h.read(id, props)),
+    update: (id, olds, news) => runEngineCall(() => h.update(id, olds, news), urnOf(news)),
+    delete: (id, props) => runEngineCall(() => h.delete(id, props)),
   };
+}
+
+/** The engine decided an operation for this resource (engineActivity.ts `expectOperation`). */
+function announce(props: unknown): void {
+  const urn = urnOf(props);
+  if (urn !== undefined) expectOperation(urn);
 }
 
 let watching = false;

@@ -5,7 +5,7 @@
  * otherwise, and a trace never holds inputs, outputs or settings.
  */
 import * as fs from "node:fs";
-import { URN_KEY } from "./contract/hiddenInputs";
+import { urnOf } from "./contract/hiddenInputs";
 import type { Handler } from "./handlers/handler";
 
 export const TRACE_FILE_ENV = "QUICKBI_PROVIDER_TRACE_FILE";
@@ -21,8 +21,8 @@ export interface TraceRecord {
 
 function urnIn(args: readonly unknown[]): string | undefined {
   for (const a of args) {
-    const v = a !== null && typeof a === "object" ? (a as Record<string, unknown>)[URN_KEY] : undefined;
-    if (typeof v === "string") return v;
+    const urn = urnOf(a);
+    if (urn !== undefined) return urn;
   }
   return undefined;
 }

@@ -11,7 +11,15 @@
  * also calls `touch()` after every load to push the quiet deadline (see coalescer.ts).
  */
 
-import { engineCallsInFlight, onEngineCall, onStall } from "./engineActivity";
+import {
+  engineBound,
+  engineCallsInFlight,
+  onEngineCall,
+  onStall,
+  probeMs,
+  STREAM_MAX_WAIT_MS,
+  streamQuietMs,
+} from "./engineActivity";
 
 export interface WindowTiming {
   /** Send once no request has arrived for this long (ms). */
@@ -31,9 +39,28 @@ export interface WindowTiming {
 export const BUSY_IN_FLIGHT = 64;
 export const BUSY_GAP_FACTOR = 4;
 
-/** The quiet gap now: `quietMs`, or `BUSY_GAP_FACTOR` times it while the engine has many calls under way. */
+/**
+ * The quiet gap now: `quietMs`, or `BUSY_GAP_FACTOR` times it while the engine has many calls under way; once the
+ * engine is known to be unbounded, at least the stream's own pace (engineActivity.ts `streamQuietMs`); while that is
+ * not known yet, at least the probe (engineActivity.ts `probeMs`).
+ */
 export function currentQuietMs(quietMs: number): number {
-  return engineCallsInFlight() >= BUSY_IN_FLIGHT ? quietMs * BUSY_GAP_FACTOR : quietMs;
+  const gap = engineCallsInFlight() >= BUSY_IN_FLIGHT ? quietMs * BUSY_GAP_FACTOR : quietMs;
+  switch (engineBound()) {
+    case "bounded":
+      return gap;
+    case "unbounded":
+      return Math.max(gap, streamQuietMs(quietMs));
+    case "unknown":
+      // Never shorter than the probe that would teach "bounded": a pause the probe tolerates must not send the batch.
+      return Math.max(gap, probeMs());
+  }
+}
+
+/** The ceiling now: `maxWaitMs`, or far longer once the engine is known to be unbounded (see engineActivity.ts). */
+export function currentMaxWaitMs(quietMs: number, maxWaitMs: number): number {
+  const ceiling = Math.max(quietMs, maxWaitMs);
+  return engineBound() === "unbounded" ? Math.max(ceiling, STREAM_MAX_WAIT_MS) : ceiling;
 }
 
 /**
@@ -95,7 +122,7 @@ export class QuietWindow {
 
   private delay(openedAt: number): number {
     const { quietMs, maxWaitMs } = this.timing();
-    const untilCeiling = openedAt + Math.max(quietMs, maxWaitMs) - Date.now();
+    const untilCeiling = openedAt + currentMaxWaitMs(quietMs, maxWaitMs) - Date.now();
     return Math.max(0, Math.min(currentQuietMs(quietMs), untilCeiling));
   }
 }

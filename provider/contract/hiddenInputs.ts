@@ -8,6 +8,12 @@
 /** The resource's URN, as the engine will give it (names it in the access report, keys ownership claims). */
 export const URN_KEY = "__urn";
 
+/** The URN a property bag carries, if it is one of this package's. */
+export function urnOf(props: unknown): string | undefined {
+  const v = props !== null && typeof props === "object" ? (props as Record<string, unknown>)[URN_KEY] : undefined;
+  return typeof v === "string" ? v : undefined;
+}
+
 /** Names of the inputs the program marked secret; the provider host redacts their values in messages and reports. */
 export const SECRETS_KEY = "__secrets";
 

@@ -4,7 +4,7 @@
  * replaces the user, deleting first; nickName, userType and roleIds are updated in place.
  */
 import { isQuickBIApiError } from "../api/errors";
-import { SECRETS_KEY, URN_KEY } from "../contract/hiddenInputs";
+import { SECRETS_KEY, URN_KEY, urnOf } from "../contract/hiddenInputs";
 import { userTypeFromCode, userTypeToCode, type UserTypeName } from "../api/roles";
 import type { OrgUser, UserPatch } from "../service";
 import { accountNameMatches } from "../service/users";
@@ -102,11 +102,6 @@ function patchFor(current: OrgUser, want: UserInputs): UserPatch | undefined {
 function secretFields(props: unknown): ReadonlySet<string> {
   const v = props !== null && typeof props === "object" ? (props as Record<string, unknown>)[SECRETS_KEY] : undefined;
   return new Set(Array.isArray(v) ? v.filter((k): k is string => typeof k === "string") : []);
-}
-
-function urnOf(props: unknown): string | undefined {
-  const v = props !== null && typeof props === "object" ? (props as Record<string, unknown>)[URN_KEY] : undefined;
-  return typeof v === "string" ? v : undefined;
 }
 
 /** The existing user in words, without what the program declared secret. */

@@ -3,7 +3,9 @@
  * host, through the real host: on a large `up`, updates reach the host one by one as their diffs come back. Two role
  * changes in one workspace that arrive a second apart share one UpdateWorkspaceUsersRole while the engine keeps
  * sending operations; checks and diffs, which the engine sends one at a time and which never call Quick BI, do not
- * hold a batch open: with only those in between, each role change goes alone. A role change needs no read first.
+ * hold a batch open once the engine is known to be bounded (the two creates just before, alone in the host for a
+ * whole probe, teach that): with only those in between, each role change goes alone. A role change needs no read
+ * first. (An engine still unknown or unbounded is in tests/provider/batching/window.test.ts.)
  *
  * The quiet gap is 500 ms here and the engine "streams" a call every 50 ms, so the outcome does not hang on a few
  * milliseconds of scheduling.

@@ -5,13 +5,23 @@
 import { Coalescer } from "../../../provider/batching/coalescer";
 import {
   beginEngineCall,
+  engineBound,
   engineCallsInFlight,
+  EXPECTED_TTL_MS,
+  expectOperation,
+  operationsAhead,
+  FORGET_BOUND_MS,
+  IDLE_EPOCH_MS,
   noteEngineCall,
+  noteEngineStep,
   onEngineCall,
+  PROBE_MIN_MS,
   runEngineCall,
   SPARSE_ARRIVAL_MS,
   STALL_MAX_IN_FLIGHT,
   STALL_SETTLE_MS,
+  STREAM_GAP_FACTOR,
+  STREAM_GAP_MIN_MS,
 } from "../../../provider/batching/engineActivity";
 import { BUSY_GAP_FACTOR, BUSY_IN_FLIGHT, QuietWindow } from "../../../provider/batching/quietWindow";
 import { handler } from "../../../provider/runtime";
@@ -32,7 +42,25 @@ function recorder(maxBatchSize?: number, t: { quietMs: number; maxWaitMs: number
   return { c, batches };
 }
 
-beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+/**
+ * Teaches the engine activity "bounded" the way a bounded engine does: one operation waits in a window and nothing
+ * else arrives for the probe. Returns as soon as that operation is answered, so the stream it began goes on.
+ */
+async function learnBounded(): Promise<void> {
+  const { c } = recorder(undefined, { quietMs: 20, maxWaitMs: 5000 });
+  let answered = false;
+  const op = runEngineCall(() => c.load(-1)).then(() => (answered = true));
+  while (!answered) await jest.advanceTimersByTimeAsync(1);
+  await op;
+  expect(engineBound()).toBe("bounded");
+  // Idle long enough for a new stream of arrivals (the average gap starts afresh), far too short to forget the bound.
+  await jest.advanceTimersByTimeAsync(IDLE_EPOCH_MS);
+}
+
+beforeEach(async () => {
+  jest.useFakeTimers({ now: 1_000_000 });
+  await learnBounded();
+});
 afterEach(() => jest.useRealTimers());
 
 test("requests closer than the quiet gap share one batch, sent one gap after the last", async () => {
@@ -163,7 +191,7 @@ describe("engine calls keep an open batch open", () => {
   });
 });
 
-test("the engine's Quick BI operations count as engine activity; check and diff do not", async () => {
+test("the engine's Quick BI operations count as engine activity; once the engine is bounded, check and diff do not", async () => {
   let calls = 0;
   const off = onEngineCall(() => calls++);
   const h = handler("groupMembership");
@@ -232,6 +260,122 @@ describe("many engine calls under way stretch the quiet gap", () => {
   });
 });
 
+describe("the engine's bound is learned from what arrives", () => {
+  /** A ceiling far beyond the probe, as the default 5 s is. */
+  const long = { quietMs: 20, maxWaitMs: 5000 };
+
+  /** The host idle past FORGET_BOUND_MS, so the next operation learns afresh. */
+  async function newStream(): Promise<void> {
+    await jest.advanceTimersByTimeAsync(FORGET_BOUND_MS);
+  }
+
+  test(`at first, a stall waits ${PROBE_MIN_MS} ms with nothing arriving, then the windows go and the engine is bounded`, async () => {
+    await newStream();
+    const { c, batches } = recorder(undefined, long);
+    const ops = [1, 2, 3].map((k) => runEngineCall(() => c.load(k)));
+    expect(engineBound()).toBe("unknown");
+    // The plain quiet gap (20 ms) and the settle time have passed long before: the probe holds the window.
+    await jest.advanceTimersByTimeAsync(PROBE_MIN_MS - 1);
+    expect(batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([{ at: PROBE_MIN_MS, keys: [1, 2, 3] }]);
+    await Promise.all(ops);
+    expect(engineBound()).toBe("bounded");
+  });
+
+  test("at first, checks and diffs arriving mean the engine is still stepping: the window waits for them", async () => {
+    await newStream();
+    const { c, batches } = recorder(undefined, { quietMs: 20, maxWaitMs: 5000 });
+    const first = runEngineCall(() => c.load(1));
+    // Checks and diffs of other resources every 40 ms for 200 ms: longer than the probe, so counted for nothing they
+    // would have let the stall end.
+    for (let t = 0; t < 200; t += 40) {
+      await jest.advanceTimersByTimeAsync(40);
+      noteEngineStep();
+    }
+    expect(batches).toEqual([]);
+    const second = runEngineCall(() => c.load(2));
+    // Then nothing arrives: the stall goes after the probe (at least PROBE_MIN_MS, longer after the 200 ms gap).
+    const stalled = Date.now();
+    while (batches.length === 0) await jest.advanceTimersByTimeAsync(1);
+    await Promise.all([first, second]);
+    expect(batches).toEqual([{ at: expect.any(Number), keys: [1, 2] }]);
+    expect(Date.now() - stalled).toBeGreaterThanOrEqual(PROBE_MIN_MS);
+    expect(engineBound()).toBe("bounded");
+  });
+
+  test(`more than ${STALL_MAX_IN_FLIGHT} operations under way: unbounded; the window stays open while operations arrive, past the ceiling`, async () => {
+    await newStream();
+    const { c, batches } = recorder(undefined, { quietMs: 20, maxWaitMs: 2500 });
+    // One operation every 100 ms (the pace of the CLI's checkpoint writes on a large stack), none answered: 3 s, far
+    // past the window's 2.5 s ceiling (which holds until the engine is known to be unbounded, from the 17th on) and its
+    // 20 ms quiet gap, never as long as the probe.
+    const ops: Promise<string>[] = [];
+    for (let k = 0; k < 30; k++) {
+      ops.push(runEngineCall(() => c.load(k)));
+      expect([k, batches.length, engineBound()]).toEqual([k, 0, k < STALL_MAX_IN_FLIGHT ? "unknown" : "unbounded"]);
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    expect(batches).toEqual([]);
+    // The stream stops: the window goes once STREAM_GAP_FACTOR average gaps have passed with nothing arriving.
+    let waited = 0;
+    while (batches.length === 0) {
+      await jest.advanceTimersByTimeAsync(10);
+      waited += 10;
+    }
+    // One pace already passed inside the loop; the gap is STREAM_GAP_FACTOR average gaps (about 100 ms each), or
+    // STREAM_GAP_MIN_MS if longer.
+    expect(waited + 100).toBe(Math.max(STREAM_GAP_MIN_MS, STREAM_GAP_FACTOR * 100));
+    expect(batches).toHaveLength(1);
+    expect(batches[0].keys).toHaveLength(ops.length);
+    await Promise.all(ops);
+  });
+
+  test(`checks and diffs announcing more than ${STALL_MAX_IN_FLIGHT} operations not sent yet: unbounded, before any arrives`, async () => {
+    await newStream();
+    // A bounded engine steps only as fast as its workers take the steps: a few announced, each soon sent.
+    for (let k = 0; k < 40; k++) {
+      expectOperation(`urn:bounded:${k}`);
+      if (k >= 8) await runEngineCall(async () => undefined, `urn:bounded:${k - 8}`);
+    }
+    expect(operationsAhead()).toBe(8);
+    expect(engineBound()).toBe("unknown");
+    // An unbounded engine checks every registration while the operations follow at the checkpoint's pace.
+    for (let k = 0; k < STALL_MAX_IN_FLIGHT - 8; k++) expectOperation(`urn:ahead:${k}`);
+    expect(engineBound()).toBe("unknown");
+    expectOperation("urn:ahead:last");
+    expect(engineBound()).toBe("unbounded");
+  });
+
+  test("an announced operation that never comes stops counting", async () => {
+    await newStream();
+    for (let k = 0; k < 10; k++) expectOperation(`urn:lost:${k}`);
+    await jest.advanceTimersByTimeAsync(EXPECTED_TTL_MS + 1);
+    for (let k = 0; k < 10; k++) expectOperation(`urn:next:${k}`);
+    expect(operationsAhead()).toBe(10);
+    expect(engineBound()).toBe("unknown");
+  });
+
+  test(`idle moments keep what was learned; ${FORGET_BOUND_MS / 1000} s of idle forget it`, async () => {
+    expect(engineBound()).toBe("bounded");
+    // Idle for a new epoch of listings, not long enough to forget: a stall goes at once (after the settle time).
+    await jest.advanceTimersByTimeAsync(IDLE_EPOCH_MS);
+    const { c: early, batches } = recorder();
+    const first = runEngineCall(() => early.load(1));
+    await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS);
+    expect(batches).toHaveLength(1);
+    await first;
+    expect(engineBound()).toBe("bounded");
+    await newStream();
+    const { c } = recorder(undefined, long);
+    const op = runEngineCall(() => c.load(1));
+    expect(engineBound()).toBe("unknown");
+    await jest.advanceTimersByTimeAsync(PROBE_MIN_MS);
+    await op;
+    expect(engineBound()).toBe("bounded");
+  });
+});
+
 describe("a bounded engine is not kept waiting", () => {
   /** A quiet gap well apart from the stall rule's settle time, so the two are told apart. */
   const slow = { quietMs: 100, maxWaitMs: 1000 };
@@ -261,17 +405,36 @@ describe("a bounded engine is not kept waiting", () => {
     await busy;
   });
 
-  test(`with more than ${STALL_MAX_IN_FLIGHT} operations under way (unbounded parallelism), the quiet gap applies`, async () => {
+  test(`more than ${STALL_MAX_IN_FLIGHT} operations under way overrule a learned bound: the stall rule stops`, async () => {
     const { c, batches } = recorder(undefined, slow);
     const ops = Array.from({ length: STALL_MAX_IN_FLIGHT + 1 }, (_, k) => runEngineCall(() => c.load(k)));
-    await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS + 1);
+    expect(engineBound()).toBe("unbounded");
+    // Neither the settle time nor the plain quiet gap sends it: an unbounded stream's gap is STREAM_GAP_FACTOR times
+    // it, or STREAM_GAP_MIN_MS if longer.
+    await jest.advanceTimersByTimeAsync(Math.max(STREAM_GAP_MIN_MS, STREAM_GAP_FACTOR * slow.quietMs) - 1);
     expect(batches).toEqual([]);
-    await jest.advanceTimersByTimeAsync(slow.quietMs);
+    await jest.advanceTimersByTimeAsync(1);
     expect(batches).toHaveLength(1);
     await Promise.all(ops);
   });
 
+  test("once the engine is bounded, checks and diffs do not hold a window open", async () => {
+    const { c, batches } = recorder(undefined, slow);
+    let release!: () => void;
+    const busy = runEngineCall(() => new Promise<void>((r) => (release = r)));
+    const op = runEngineCall(() => c.load(1));
+    for (let t = 0; t < slow.quietMs; t += 10) {
+      await jest.advanceTimersByTimeAsync(10);
+      noteEngineStep();
+    }
+    expect(batches).toEqual([{ at: slow.quietMs, keys: [1] }]);
+    await op;
+    release();
+    await busy;
+  });
+
   test(`operations arriving further apart than ${SPARSE_ARRIVAL_MS} ms on average go as soon as they wait`, async () => {
+    const start = Date.now();
     const { c, batches } = recorder(undefined, slow);
     const waits: number[] = [];
     // One operation at a time, 100 ms apart, as the CLI sends them on a large stack.
@@ -279,7 +442,7 @@ describe("a bounded engine is not kept waiting", () => {
       const sent = Date.now();
       const op = runEngineCall(() => c.load(k));
       while (batches.length <= k) await jest.advanceTimersByTimeAsync(1);
-      waits.push(batches[k].at - (sent - 1_000_000));
+      waits.push(batches[k].at - (sent - start));
       await op;
       await jest.advanceTimersByTimeAsync(100 - (Date.now() - sent));
     }
