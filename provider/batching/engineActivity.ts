@@ -267,8 +267,13 @@ function checkStall(): void {
     () => {
       stallTimer = undefined;
       if (seen !== generation || inFlight === 0 || parkedCalls < inFlight || bound === "unbounded") return;
-      // Nothing arrived for a whole probe while every operation under way waited on us: the engine is bounded.
-      if (probing) bound = "bounded";
+      // Nothing arrived for a whole probe while every operation under way waited on us: the engine is bounded. The
+      // probe's wait was ours, not the engine's pace: the average gap between arrivals starts afresh.
+      if (probing) {
+        bound = "bounded";
+        lastArrival = undefined;
+        arrivalGap = STALL_SETTLE_MS;
+      }
       for (const l of [...stallListeners]) l();
     },
     probing ? probeMs() : arrivalsSparse() ? 0 : STALL_SETTLE_MS,

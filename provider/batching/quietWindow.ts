@@ -37,6 +37,8 @@ export interface WindowTiming {
  * then every caller may be waiting on the window and a longer gap would only delay them all.
  */
 export const BUSY_IN_FLIGHT = 64;
+/** How much longer than the probe an unknown engine's quiet gap is (see `currentQuietMs`). */
+export const PROBE_MARGIN_MS = 50;
 export const BUSY_GAP_FACTOR = 4;
 
 /**
@@ -52,8 +54,9 @@ export function currentQuietMs(quietMs: number): number {
     case "unbounded":
       return Math.max(gap, streamQuietMs(quietMs));
     case "unknown":
-      // Never shorter than the probe that would teach "bounded": a pause the probe tolerates must not send the batch.
-      return Math.max(gap, probeMs());
+      // Longer than the probe that would teach "bounded": a pause the probe tolerates must not send the batch, and
+      // when nothing arrives the probe ends first (and learns), then the stall sends the batch.
+      return Math.max(gap, probeMs() + PROBE_MARGIN_MS);
   }
 }
 
