@@ -165,7 +165,7 @@ function noteAnyArrival(now: number, newStream: boolean): void {
   lastAnyArrival = now;
 }
 
-/** What this stream has taught about the engine's parallelism (see the header). */
+/** What the host has learned about the engine's parallelism (see the header). */
 export function engineBound(): EngineBound {
   return bound;
 }
@@ -178,8 +178,7 @@ export function probeMs(): number {
 /**
  * The quiet gap of a window whose plain gap is `quietMs` while the engine is unbounded: STREAM_GAP_FACTOR times the
  * longer of that gap and the average gap between operations (at least STREAM_GAP_MIN_MS), so a stream paced by the
- * engine's checkpoint writes
- * (one operation every 100–200 ms on a large stack) is not cut at every arrival.
+ * engine's checkpoint writes (one operation every 100–200 ms on a large stack) is not cut at every arrival.
  */
 export function streamQuietMs(quietMs: number): number {
   return Math.max(
