@@ -37,9 +37,10 @@ export interface WindowTiming {
  * then every caller may be waiting on the window and a longer gap would only delay them all.
  */
 export const BUSY_IN_FLIGHT = 64;
+export const BUSY_GAP_FACTOR = 4;
+
 /** How much longer than the probe an unknown engine's quiet gap is (see `currentQuietMs`). */
 export const PROBE_MARGIN_MS = 50;
-export const BUSY_GAP_FACTOR = 4;
 
 /**
  * The quiet gap now: `quietMs`, or `BUSY_GAP_FACTOR` times it while the engine has many calls under way; once the

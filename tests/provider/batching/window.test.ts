@@ -285,7 +285,7 @@ describe("the engine's bound is learned from what arrives", () => {
 
   test("at first, checks and diffs arriving mean the engine is still stepping: the window waits for them", async () => {
     await newStream();
-    const { c, batches } = recorder(undefined, { quietMs: 20, maxWaitMs: 5000 });
+    const { c, batches } = recorder(undefined, long);
     const first = runEngineCall(() => c.load(1));
     // Checks and diffs of other resources every 40 ms for 200 ms: longer than the probe, so counted for nothing they
     // would have let the stall end.
