@@ -89,8 +89,9 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
     configValues = values;
     services = undefined;
   }
-  // The names the access report shows: start the one organization listing now, before the first check needs it.
-  void context.names.fill();
+  // No organization listing here: the first report that misses a nickname starts it (report/names.ts), as early as a
+  // listing started here would be. A refresh, whose reads report nothing, then spends neither the calls nor the host's
+  // time parsing every user of the organization.
   watchEngine();
 }
 
@@ -118,7 +119,8 @@ export function handler(kind: string): Handler {
   }
   let h = handlers.get(kind);
   if (h === undefined) {
-    h = traced(kind, joinable(create(kind)));
+    // Only a QuickBIUser's read waits in a window (reads of many users are coalesced); a membership's reads use listings.
+    h = traced(kind, joinable(create(kind), { readsWaitInWindows: kind === "user" }));
     handlers.set(kind, h);
   }
   return h;
@@ -144,7 +146,7 @@ export function provider(kind: string): pulumi.dynamic.ResourceProvider {
  * call Quick BI, but until the engine is known to be bounded they tell that it is still stepping through
  * registrations (`noteEngineStep`).
  */
-function joinable(h: Handler): Handler {
+function joinable(h: Handler, { readsWaitInWindows }: { readonly readsWaitInWindows: boolean }): Handler {
   return {
     check: async (olds, news) => {
       noteEngineStep();
@@ -160,7 +162,7 @@ function joinable(h: Handler): Handler {
       return diffed;
     },
     create: (inputs) => runEngineCall(() => h.create(inputs), urnOf(inputs)),
-    read: (id, props) => runEngineCall(() => h.read(id, props)),
+    read: (id, props) => runEngineCall(() => h.read(id, props), undefined, { waitsInWindows: readsWaitInWindows }),
     update: (id, olds, news) => runEngineCall(() => h.update(id, olds, news), urnOf(news)),
     delete: (id, props) => runEngineCall(() => h.delete(id, props)),
   };

@@ -19,7 +19,9 @@ export interface Handler {
 
 /** Outputs and inputs must not contain `undefined` (protobuf Struct refuses it): drop such keys. */
 export function compact<T extends Record<string, unknown>>(o: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
 }
 
 /** Parses values that should already be valid (checked inputs, our own state); a failure is a bug or tampering. */

@@ -31,9 +31,10 @@ type Line = z.infer<typeof LineSchema>;
 /** Entries older than this are dropped when the file is compacted (an interrupted run is retried sooner than that). */
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
-/** `urn:pulumi:<stack>::<project>`: one file per stack. */
+/** `urn:pulumi:<stack>::<project>`, everything before the URN's second `::`: one file per stack. */
 function stackOf(urn: string): string {
-  return urn.split("::").slice(0, 2).join("::");
+  const second = urn.indexOf("::", urn.indexOf("::") + 2);
+  return second < 0 ? urn : urn.slice(0, second);
 }
 
 interface StackJournal {

@@ -11,7 +11,7 @@
  */
 import type { z } from "zod";
 import { listed } from "../api/bounded";
-import { SECRET_USERS_KEY, URN_KEY } from "../contract/hiddenInputs";
+import { SECRET_USERS_KEY, URN_KEY, urnOf as hiddenUrnOf } from "../contract/hiddenInputs";
 import type { AccessReporter } from "../report/emit";
 import type { NameDirectory } from "../report/names";
 import type { AccessChange, AccessReportEntry, KeptMember, MembershipType } from "../report/schema";
@@ -106,14 +106,15 @@ export interface MembershipKind<S extends z.ZodRawShape, State> {
 }
 
 function bag(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === "object"
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null))
-    : {};
+  const out: Record<string, unknown> = {};
+  if (v === null || typeof v !== "object") return out;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== null) out[k] = x;
+  return out;
 }
 
 function urnOf(props: unknown): string | undefined {
-  const urn = bag(props)[URN_KEY];
-  return typeof urn === "string" && urn.startsWith("urn:pulumi:") ? urn : undefined;
+  const urn = hiddenUrnOf(props);
+  return urn?.startsWith("urn:pulumi:") === true ? urn : undefined;
 }
 
 /** The resource's name in the program: its URN's last segment. */
@@ -297,7 +298,8 @@ export function membershipHandler<S extends z.ZodRawShape, State>(
 
   /** Users this membership's state says have a secret nickname: never named, whatever else the host has learnt. */
   function rememberSecretUsers(props: unknown): void {
-    const v = bag(props)[SECRET_USERS_KEY];
+    const v =
+      props !== null && typeof props === "object" ? (props as Record<string, unknown>)[SECRET_USERS_KEY] : undefined;
     if (Array.isArray(v)) for (const u of v) if (typeof u === "string") ctx.names.markSecret(u);
   }
 

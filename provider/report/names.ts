@@ -41,6 +41,7 @@ export class NameDirectory {
 
   /** Which of these users have a secret nickname (a membership keeps them in state for its later delete). */
   secretAmong(userIds: Iterable<string>): string[] {
+    if (this.#secret.size === 0) return [];
     return [...userIds].filter((u) => this.#secret.has(u));
   }
 

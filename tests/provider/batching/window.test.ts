@@ -405,6 +405,20 @@ describe("a bounded engine is not kept waiting", () => {
     await busy;
   });
 
+  test("an operation run as never waiting in a window (a membership's read) counts as under way but never as waiting", async () => {
+    const { c, batches } = recorder(undefined, slow);
+    const before = engineCallsInFlight();
+    // Outside the AsyncLocalStorage, the window cannot tell that this operation waits on it: no stall, the quiet gap.
+    const op = runEngineCall(() => c.load(1), undefined, { waitsInWindows: false });
+    expect(engineCallsInFlight()).toBe(before + 1);
+    await jest.advanceTimersByTimeAsync(STALL_SETTLE_MS);
+    expect(batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(slow.quietMs - STALL_SETTLE_MS);
+    expect(batches).toEqual([{ at: slow.quietMs, keys: [1] }]);
+    await expect(op).resolves.toBe("v1");
+    expect(engineCallsInFlight()).toBe(before);
+  });
+
   test(`more than ${STALL_MAX_IN_FLIGHT} operations under way overrule a learned bound: the stall rule stops`, async () => {
     const { c, batches } = recorder(undefined, slow);
     const ops = Array.from({ length: STALL_MAX_IN_FLIGHT + 1 }, (_, k) => runEngineCall(() => c.load(k)));
