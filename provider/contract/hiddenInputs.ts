@@ -8,9 +8,14 @@
 /** The resource's URN, as the engine will give it (names it in the access report, keys ownership claims). */
 export const URN_KEY = "__urn";
 
+/** One hidden key of a property bag as the host handed it over (anything, or nothing when it is not a bag). */
+export function hiddenValue(props: unknown, key: string): unknown {
+  return props !== null && typeof props === "object" ? (props as Record<string, unknown>)[key] : undefined;
+}
+
 /** The URN a property bag carries, if it is one of this package's. */
 export function urnOf(props: unknown): string | undefined {
-  const v = props !== null && typeof props === "object" ? (props as Record<string, unknown>)[URN_KEY] : undefined;
+  const v = hiddenValue(props, URN_KEY);
   return typeof v === "string" ? v : undefined;
 }
 

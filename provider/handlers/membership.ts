@@ -11,7 +11,7 @@
  */
 import type { z } from "zod";
 import { listed } from "../api/bounded";
-import { SECRET_USERS_KEY, URN_KEY, urnOf as hiddenUrnOf } from "../contract/hiddenInputs";
+import { hiddenValue, SECRET_USERS_KEY, URN_KEY, urnOf as hiddenUrnOf } from "../contract/hiddenInputs";
 import type { AccessReporter } from "../report/emit";
 import type { NameDirectory } from "../report/names";
 import type { AccessChange, AccessReportEntry, KeptMember, MembershipType } from "../report/schema";
@@ -112,6 +112,7 @@ function bag(v: unknown): Record<string, unknown> {
   return out;
 }
 
+/** The hidden URN when it is an engine URN: ownership claims and report names are keyed by nothing else. */
 function urnOf(props: unknown): string | undefined {
   const urn = hiddenUrnOf(props);
   return urn?.startsWith("urn:pulumi:") === true ? urn : undefined;
@@ -298,8 +299,7 @@ export function membershipHandler<S extends z.ZodRawShape, State>(
 
   /** Users this membership's state says have a secret nickname: never named, whatever else the host has learnt. */
   function rememberSecretUsers(props: unknown): void {
-    const v =
-      props !== null && typeof props === "object" ? (props as Record<string, unknown>)[SECRET_USERS_KEY] : undefined;
+    const v = hiddenValue(props, SECRET_USERS_KEY);
     if (Array.isArray(v)) for (const u of v) if (typeof u === "string") ctx.names.markSecret(u);
   }
 

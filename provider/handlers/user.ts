@@ -4,7 +4,7 @@
  * replaces the user, deleting first; nickName, userType and roleIds are updated in place.
  */
 import { isQuickBIApiError } from "../api/errors";
-import { SECRETS_KEY, URN_KEY, urnOf } from "../contract/hiddenInputs";
+import { hiddenValue, SECRETS_KEY, URN_KEY, urnOf } from "../contract/hiddenInputs";
 import { userTypeFromCode, userTypeToCode, type UserTypeName } from "../api/roles";
 import type { OrgUser, UserPatch } from "../service";
 import { accountNameMatches } from "../service/users";
@@ -100,7 +100,7 @@ function patchFor(current: OrgUser, want: UserInputs): UserPatch | undefined {
 
 /** Which of the user's identifying inputs the program passed as secrets (the hidden `__secrets` input). */
 function secretFields(props: unknown): ReadonlySet<string> {
-  const v = props !== null && typeof props === "object" ? (props as Record<string, unknown>)[SECRETS_KEY] : undefined;
+  const v = hiddenValue(props, SECRETS_KEY);
   return new Set(Array.isArray(v) ? v.filter((k): k is string => typeof k === "string") : []);
 }
 
