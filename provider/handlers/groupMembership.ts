@@ -15,7 +15,7 @@ import { compact, sameSet } from "./handler";
 import { parseMembershipId } from "./ids";
 import { membershipHandler, type AccessPlan, type MembershipKind, type MembershipContext } from "./membership";
 import type { Handler } from "./handler";
-import { declaredUsers, memberFormChecks, membershipId, membershipReplaces } from "./members";
+import { declaredUsers, memberFormChecks, membershipId, membershipReplaces, onlyUser, sameContainer } from "./members";
 import {
   GroupMembershipInputsSchema,
   GroupMembershipOutputsSchema,
@@ -33,6 +33,19 @@ function outputsOf(
   return compact({ userGroupId, userId: userId ?? undefined, userIds: [...members] });
 }
 
+/** A one-user state as this provider writes it, recognised without parsing. */
+function oneUserState(old: Readonly<Record<string, unknown>>): GroupMembershipOutputs | undefined {
+  const { userGroupId, userId, userIds, adopt } = old;
+  if (
+    typeof userGroupId !== "string" ||
+    typeof userId !== "string" ||
+    !onlyUser(userIds, userId) ||
+    (adopt != null && typeof adopt !== "boolean")
+  )
+    return undefined;
+  return { userGroupId, userId, userIds: [userId], ...(adopt != null ? { adopt } : {}) };
+}
+
 export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> = {
   type: "GroupMembership",
   mode: "additive",
@@ -46,6 +59,19 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
   claimedUsers: (fc) => declaredUsers(fc.values),
   id: (want) => membershipId(want.userGroupId, want),
   container: (state) => state.userGroupId,
+
+  stateAtAGlance: oneUserState,
+
+  // The single-user form as recorded (the list form looks properly).
+  unchangedAtAGlance(old, news) {
+    const state = oneUserState(old);
+    return (
+      state !== undefined &&
+      news.userId === state.userId &&
+      news.userIds == null &&
+      sameContainer(state.userGroupId, news.userGroupId)
+    );
+  },
 
   replaces: (old, fc) =>
     membershipReplaces(

@@ -83,7 +83,31 @@ export function readResult(
   outs: Record<string, unknown>,
   inputs: () => Record<string, unknown>,
 ): pulumi.dynamic.ReadResult {
-  const prev = previous !== null && typeof previous === "object" ? stripNulls(previous as Record<string, unknown>) : {};
-  if (isDeepStrictEqual(prev, outs)) return { id, props: outs };
+  const prev = previous !== null && typeof previous === "object" ? (previous as Record<string, unknown>) : {};
+  if (recordedAs(prev, outs)) return { id, props: outs };
   return { id, props: outs, inputs: inputs() };
+}
+
+/**
+ * Whether recorded properties (null values and `__provider` aside, as `stripNulls`) are exactly `outs`. Runs on every
+ * read of a refresh, so it compares in place instead of copying the record first.
+ */
+function recordedAs(prev: Readonly<Record<string, unknown>>, outs: Readonly<Record<string, unknown>>): boolean {
+  let n = 0;
+  for (const k of Object.keys(prev)) {
+    const v = prev[k];
+    if (v === null || k === "__provider") continue;
+    if (!Object.prototype.hasOwnProperty.call(outs, k)) return false;
+    const w = outs[k];
+    if (v !== w && !sameItems(v, w) && !isDeepStrictEqual(v, w)) return false;
+    n++;
+  }
+  return n === Object.keys(outs).length;
+}
+
+/** Two arrays with the same items, each the same primitive (a membership's `userIds`). */
+function sameItems(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

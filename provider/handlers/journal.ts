@@ -41,6 +41,10 @@ interface StackJournal {
   readonly file: string;
   /** URN → keys an earlier process set out to create and nobody settled. */
   readonly unsettled: Map<string, Set<string>>;
+  /** Lines in the file as far as this process knows (read, plus appended since). */
+  lines: number;
+  /** This process wrote intents or refusals, which `unsettled` does not hold: only a new process may compact. */
+  wrote: boolean;
 }
 
 export class CreateJournal {
@@ -49,6 +53,9 @@ export class CreateJournal {
   readonly #stacks = new Map<string, StackJournal>();
   /** URNs this process wrote intents for (settled by later calls in this same process, e.g. a shared test host). */
   readonly #mine = new Set<string>();
+  /** "known" lines not written yet, per file: written together at the end of the event-loop turn (see `known`). */
+  readonly #pending = new Map<StackJournal, string[]>();
+  #flushScheduled = false;
 
   constructor(private readonly dir: () => string) {}
 
@@ -78,8 +85,34 @@ export class CreateJournal {
     if (!j.unsettled.has(urn) && !this.#mine.has(urn)) return;
     j.unsettled.delete(urn);
     this.#mine.delete(urn);
-    this.append(urn, { t: "known", urn });
+    // Not written at once: the engine sends a diff or read for every resource of a stack, so the first run after a
+    // large create settles thousands of URNs, one write each. Losing these lines (the process dies first) only
+    // leaves entries unsettled, which a later create of the same URN never meets (the resource is in the state).
+    const lines = this.#pending.get(j) ?? [];
+    lines.push(JSON.stringify({ t: "known", urn } satisfies Line) + "\n");
+    this.#pending.set(j, lines);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.once("exit", this.#flushOnExit);
+      setImmediate(() => this.flush());
+    }
   }
+
+  /** Writes the "known" lines still held back. */
+  flush(): void {
+    this.#flushScheduled = false;
+    process.off("exit", this.#flushOnExit);
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const [j, lines] of pending) {
+      this.write(j.file, lines.join(""));
+      j.lines += lines.length;
+      // The run that settles a large create's URNs leaves a file that is all history; the next host would read it.
+      if (!j.wrote) this.compactIfHistory(j);
+    }
+  }
+
+  readonly #flushOnExit = (): void => this.flush();
 
   private fileFor(urn: string): string {
     const name = createHash("sha256").update(stackOf(urn)).digest("hex").slice(0, 16);
@@ -87,10 +120,18 @@ export class CreateJournal {
   }
 
   private append(urn: string, line: Line): void {
-    const file = this.load(urn).file;
+    // Lines held back go first: an intent written after a "known" of the same URN must stay after it.
+    if (this.#pending.size > 0) this.flush();
+    const j = this.load(urn);
+    this.write(j.file, JSON.stringify(line) + "\n");
+    j.lines++;
+    j.wrote = true;
+  }
+
+  private write(file: string, text: string): void {
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.appendFileSync(file, JSON.stringify(line) + "\n");
+      fs.appendFileSync(file, text);
     } catch {
       // Without a journal the provider only loses the ability to recognise its own interrupted creates.
     }
@@ -128,12 +169,15 @@ export class CreateJournal {
         unsettled.delete(l.urn);
       }
     }
-    const j: StackJournal = { file, unsettled };
+    const j: StackJournal = { file, unsettled, lines: lines.length, wrote: false };
     this.#stacks.set(stack, j);
-    // Keep the file small: rewrite it with what is still unsettled when most of it is history.
-    if (lines.length > 200 && lines.length > 4 * [...unsettled.values()].reduce((n, s) => n + s.size, 0))
-      this.compact(j);
+    this.compactIfHistory(j);
     return j;
+  }
+
+  /** Keeps the file small: rewrites it with what is still unsettled when most of it is history. */
+  private compactIfHistory(j: StackJournal): void {
+    if (j.lines > 200 && j.lines > 4 * [...j.unsettled.values()].reduce((n, s) => n + s.size, 0)) this.compact(j);
   }
 
   private compact(j: StackJournal): void {
@@ -146,6 +190,7 @@ export class CreateJournal {
       const tmp = `${j.file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, text);
       fs.renameSync(tmp, j.file);
+      j.lines = j.unsettled.size;
     } catch {
       // Compaction is an optimisation.
     }

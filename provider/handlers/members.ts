@@ -80,3 +80,16 @@ export function membershipReplaces(
     replaces.push("userId");
   return replaces;
 }
+
+/**
+ * A recorded `userIds` that holds exactly `userId` (the single-user form's state), `userId` being a real id (not
+ * the preview's unknown sentinel, which the full diff treats as a change).
+ */
+export function onlyUser(userIds: unknown, userId: string): boolean {
+  return userId !== UNKNOWN && Array.isArray(userIds) && userIds.length === 1 && userIds[0] === userId;
+}
+
+/** A recorded container id (workspace or group) that the inputs name again, known (not the preview's sentinel). */
+export function sameContainer(recorded: unknown, declared: unknown): boolean {
+  return typeof recorded === "string" && recorded === declared && declared !== UNKNOWN;
+}

@@ -68,6 +68,17 @@ export interface MembershipKind<S extends z.ZodRawShape, State> {
   readonly inputs: z.ZodType<z.output<z.ZodObject<S>>, z.ZodTypeDef, unknown>;
   readonly state: z.ZodType<State, z.ZodTypeDef, unknown>;
 
+  /**
+   * The state exactly as this provider writes it in its common form (a one-user membership), told from the raw bag
+   * without parsing; undefined means "parse it". A refresh reads and diffs every resource of a stack.
+   */
+  stateAtAGlance?(old: Readonly<Record<string, unknown>>): State | undefined;
+  /**
+   * The engine diffs every resource of a stack on each `up` and after each refresh read, and nearly all are unchanged.
+   * True only where the full diff would find no change too, from the raw property bags alone (no parsing); false means
+   * "look properly".
+   */
+  unchangedAtAGlance?(old: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>): boolean;
   /** Rules across fields, visible in the inputs alone. */
   crossChecks(fc: FieldCheck<S>): CheckFailure[];
   /**
@@ -112,6 +123,13 @@ function bag(v: unknown): Record<string, unknown> {
   return out;
 }
 
+const NOTHING: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** A property bag as handed over, without copying it (`bag` drops nulls into a copy). */
+function record(v: unknown): Readonly<Record<string, unknown>> {
+  return v !== null && typeof v === "object" ? (v as Record<string, unknown>) : NOTHING;
+}
+
 /** The hidden URN when it is an engine URN: ownership claims and report names are keyed by nothing else. */
 function urnOf(props: unknown): string | undefined {
   const urn = hiddenUrnOf(props);
@@ -132,6 +150,8 @@ export function membershipHandler<S extends z.ZodRawShape, State>(
   const shown = new Map<string, string>();
 
   function parseState(props: unknown): State | undefined {
+    const quick = kind.stateAtAGlance?.(record(props));
+    if (quick !== undefined) return quick;
     const r = kind.state.safeParse(bag(props));
     return r.success ? r.data : undefined;
   }
@@ -237,6 +257,7 @@ export function membershipHandler<S extends z.ZodRawShape, State>(
     async diff(id, olds, news) {
       ctx.journal.known(urnOf(news));
       rememberSecretUsers(olds);
+      if (kind.unchangedAtAGlance?.(record(olds), record(news)) === true) return { changes: false };
       const old = parseState(olds);
       // State we cannot read: let update converge it rather than guess at a replace.
       if (old === undefined) return { changes: true };

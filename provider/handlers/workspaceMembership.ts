@@ -23,13 +23,14 @@ import {
   type MembershipContext,
 } from "./membership";
 import type { Handler } from "./handler";
-import { declaredUsers, memberFormChecks, membershipId, membershipReplaces } from "./members";
+import { declaredUsers, memberFormChecks, membershipId, membershipReplaces, onlyUser, sameContainer } from "./members";
 import {
   WorkspaceMembershipInputsSchema,
   WorkspaceMembershipOutputsSchema,
   workspaceMembershipShape,
   workspaceRoleId,
   type WorkspaceMembershipInputs,
+  type WorkspaceRoleInput,
   type WorkspaceMembershipOutputs,
 } from "./membershipSchema";
 
@@ -105,6 +106,22 @@ async function addOrAdopt(
   return out;
 }
 
+/** A one-user state as this provider writes it (no member seen holding another role), recognised without parsing. */
+function oneUserState(old: Readonly<Record<string, unknown>>): WorkspaceMembershipOutputs | undefined {
+  const { workspaceId, userId, userIds, role, roleId, userRoles, adopt } = old;
+  if (
+    typeof workspaceId !== "string" ||
+    typeof userId !== "string" ||
+    !onlyUser(userIds, userId) ||
+    (typeof role !== "string" && typeof role !== "number") ||
+    typeof roleId !== "number" ||
+    userRoles != null ||
+    (adopt != null && typeof adopt !== "boolean")
+  )
+    return undefined;
+  return { workspaceId, userId, userIds: [userId], role, roleId, ...(adopt != null ? { adopt } : {}) };
+}
+
 export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipOutputs> = {
   type: "WorkspaceMembership",
   mode: "additive",
@@ -113,6 +130,21 @@ export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipO
   shape: workspaceMembershipShape,
   inputs: WorkspaceMembershipInputsSchema,
   state: WorkspaceMembershipOutputsSchema,
+
+  stateAtAGlance: oneUserState,
+
+  // The single-user form as recorded, with no member seen holding another role (the list form looks properly).
+  unchangedAtAGlance(old, news) {
+    const state = oneUserState(old);
+    return (
+      state !== undefined &&
+      news.userId === state.userId &&
+      news.userIds == null &&
+      sameContainer(state.workspaceId, news.workspaceId) &&
+      news.role === state.role &&
+      workspaceRoleId(state.role as WorkspaceRoleInput) === state.roleId
+    );
+  },
 
   crossChecks: (fc) => memberFormChecks(fc),
 

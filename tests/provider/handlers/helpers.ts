@@ -14,7 +14,7 @@ const noServices = () => {
 export const logged: { severity: string; message: string; urn?: string }[] = [];
 const log: EngineLog = { log: (severity, message, urn) => logged.push({ severity, message, urn }) };
 
-const ctx = () => createMembershipContext({ services: noServices, log: () => log });
+export const ctx = () => createMembershipContext({ services: noServices, log: () => log });
 
 export const userHandler: Handler = createUserHandler(ctx());
 export const workspaceHandler: Handler = createWorkspaceMembershipHandler(ctx());
