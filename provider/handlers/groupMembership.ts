@@ -15,7 +15,14 @@ import { compact, sameSet } from "./handler";
 import { parseMembershipId } from "./ids";
 import { membershipHandler, type AccessPlan, type MembershipKind, type MembershipContext } from "./membership";
 import type { Handler } from "./handler";
-import { declaredUsers, memberFormChecks, membershipId, membershipReplaces, onlyUser, sameContainer } from "./members";
+import {
+  declaredUsers,
+  memberFormChecks,
+  membershipId,
+  membershipReplaces,
+  onlyUser,
+  redeclaresOneUser,
+} from "./members";
 import {
   GroupMembershipInputsSchema,
   GroupMembershipOutputsSchema,
@@ -65,12 +72,7 @@ export const groupMembershipKind: MembershipKind<Shape, GroupMembershipOutputs> 
   // The single-user form as recorded (the list form looks properly).
   unchangedAtAGlance(old, news) {
     const state = oneUserState(old);
-    return (
-      state !== undefined &&
-      news.userId === state.userId &&
-      news.userIds == null &&
-      sameContainer(state.userGroupId, news.userGroupId)
-    );
+    return state !== undefined && redeclaresOneUser(news, state, "userGroupId", state.userGroupId);
   },
 
   replaces: (old, fc) =>

@@ -89,7 +89,17 @@ export function onlyUser(userIds: unknown, userId: string): boolean {
   return userId !== UNKNOWN && Array.isArray(userIds) && userIds.length === 1 && userIds[0] === userId;
 }
 
-/** A recorded container id (workspace or group) that the inputs name again, known (not the preview's sentinel). */
-export function sameContainer(recorded: unknown, declared: unknown): boolean {
-  return typeof recorded === "string" && recorded === declared && declared !== UNKNOWN;
+/**
+ * Inputs that declare again, in the single-user form and known (not the preview's sentinel), the container and the
+ * user a one-user state records: the part of the diff shortcut both membership kinds share.
+ */
+export function redeclaresOneUser(
+  news: Readonly<Record<string, unknown>>,
+  state: { readonly userId?: string | null },
+  containerKey: "workspaceId" | "userGroupId",
+  container: string,
+): boolean {
+  return (
+    news.userId === state.userId && news.userIds == null && news[containerKey] === container && container !== UNKNOWN
+  );
 }

@@ -23,7 +23,14 @@ import {
   type MembershipContext,
 } from "./membership";
 import type { Handler } from "./handler";
-import { declaredUsers, memberFormChecks, membershipId, membershipReplaces, onlyUser, sameContainer } from "./members";
+import {
+  declaredUsers,
+  memberFormChecks,
+  membershipId,
+  membershipReplaces,
+  onlyUser,
+  redeclaresOneUser,
+} from "./members";
 import {
   WorkspaceMembershipInputsSchema,
   WorkspaceMembershipOutputsSchema,
@@ -138,9 +145,7 @@ export const workspaceMembershipKind: MembershipKind<Shape, WorkspaceMembershipO
     const state = oneUserState(old);
     return (
       state !== undefined &&
-      news.userId === state.userId &&
-      news.userIds == null &&
-      sameContainer(state.workspaceId, news.workspaceId) &&
+      redeclaresOneUser(news, state, "workspaceId", state.workspaceId) &&
       news.role === state.role &&
       workspaceRoleId(state.role as WorkspaceRoleInput) === state.roleId
     );
